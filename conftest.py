@@ -1,0 +1,107 @@
+"""The named cast every test uses: one bureau, two offices, a school, and a user for each role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from taizhang.accounts.models import Role, Unit, UnitKind, User
+from taizhang.campaigns.models import Campaign
+from taizhang.clock import today
+from taizhang.intake.actions import NewProblem, OpinionInput, do_create_problem_from_opinion, do_receive_opinion
+from taizhang.problems import actions as problem_actions
+from taizhang.problems.actions import MilestoneInput, Upload
+from taizhang.problems.models import Category, Problem, RectificationKind, Status
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def cast(db: Any) -> SimpleNamespace:
+    bureau = Unit.objects.create(name="青溪县教育局", short_name="县教育局", kind=UnitKind.BUREAU)
+    basic = Unit.objects.create(name="基础教育股", kind=UnitKind.OFFICE, parent=bureau)
+    safety = Unit.objects.create(name="安全稳定股", kind=UnitKind.OFFICE, parent=bureau)
+    school = Unit.objects.create(name="青溪县实验小学", kind=UnitKind.SCHOOL, parent=bureau)
+    inspection = Unit.objects.create(name="第一督导组", kind=UnitKind.INSPECTION_GROUP, parent=bureau)
+
+    def user(username: str, full_name: str, role: Role, unit: Unit | None) -> User:
+        return User.objects.create_user(username, password="pass-1234", full_name=full_name, role=role, unit=unit)
+
+    campaign = Campaign.objects.create(
+        name="作风建设专项整治", code="QX26", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
+    )
+    return SimpleNamespace(
+        bureau=bureau,
+        basic=basic,
+        safety=safety,
+        school=school,
+        campaign=campaign,
+        coordinator=user("coord", "王协调", Role.COORDINATOR, bureau),
+        coordinator2=user("coord2", "李牵头", Role.COORDINATOR, bureau),
+        officer=user("officer", "赵联络", Role.UNIT_OFFICER, basic),
+        unit_head=user("head", "钱股长", Role.UNIT_HEAD, basic),
+        other_officer=user("other", "孙联络", Role.UNIT_OFFICER, safety),
+        inspector=user("inspector", "周督导", Role.INSPECTOR, inspection),
+        leader=user("leader", "吴局长", Role.LEADER, bureau),
+        discipline=user("discipline", "郑纪检", Role.DISCIPLINE, bureau),
+        admin=user("admin", "管理员", Role.ADMIN, bureau),
+        category=Category.objects.get(code="paid_tutoring"),
+    )
+
+
+def png_upload(name: str = "photo.png") -> Upload:
+    return Upload(name=name, size=len(PNG_BYTES), stream=io.BytesIO(PNG_BYTES))
+
+
+@pytest.fixture
+def make_problem(cast: SimpleNamespace) -> Callable[..., Problem]:
+    """Walk a problem through the real actions up to the status asked for."""
+
+    def make(status: Status = Status.NEW, *, text: str = "实验小学有老师在校外有偿补课，每月收费800元。") -> Problem:
+        opinion = do_receive_opinion(
+            OpinionInput(channel="hotline_12345", text=text, reporter_name="张三", reporter_phone="13812345678"),
+            actor=cast.coordinator,
+        )
+        problem = do_create_problem_from_opinion(
+            opinion, NewProblem(title="教师有偿补课", description=text, category=cast.category), actor=cast.coordinator
+        )
+        if status == Status.NEW:
+            return problem
+        deadline = today() + dt.timedelta(days=30)
+        problem_actions.do_assign_problem(
+            problem,
+            actor=cast.coordinator,
+            lead_unit=cast.basic,
+            co_units=[cast.safety],
+            responsible_person="钱股长",
+            measures="约谈涉事教师，清退补课费用，全县通报。",
+            kind=RectificationKind.TIME_LIMITED,
+            deadline=deadline,
+            milestones=[MilestoneInput("完成调查核实", today() + dt.timedelta(days=7))],
+        )
+        if status == Status.ASSIGNED:
+            return Problem.objects.get(pk=problem.pk)
+        if status == Status.RETURNED:
+            return problem_actions.do_return_problem(problem, actor=cast.officer, reason="不属于本股室职责")
+        problem_actions.do_sign_problem(problem, actor=cast.officer)
+        if status == Status.RECTIFYING:
+            return Problem.objects.get(pk=problem.pk)
+        problem_actions.do_apply_closure(
+            problem, actor=cast.officer, summary="已清退费用并通报。", uploads=[png_upload()]
+        )
+        if status == Status.VERIFYING:
+            return Problem.objects.get(pk=problem.pk)
+        problem_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
+        return Problem.objects.get(pk=problem.pk)
+
+    return make

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    BUREAU = "bureau", _("局机关")
+    OFFICE = "office", _("股室")
+    SCHOOL = "school", _("学校")
+    KINDERGARTEN = "kindergarten", _("幼儿园")
+    INSPECTION_GROUP = "inspection_group", _("督导组")
+
+
+class Unit(models.Model):
+    """A node of the organisation tree: the bureau, its offices, schools and inspection groups."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    head = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("主要负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deputy = models.ForeignKey(
+        "accounts.User", verbose_name=_("分管领导"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("牵头部门")
+    UNIT_OFFICER = "unit_officer", _("责任单位联络员")
+    UNIT_HEAD = "unit_head", _("单位负责人")
+    INSPECTOR = "inspector", _("督导组")
+    LEADER = "leader", _("局领导")
+    DISCIPLINE = "discipline", _("纪检组")
+    ADMIN = "admin", _("系统管理员")
+
+
+# Roles that see every problem of the campaign; unit roles see only their own unit's.
+BUREAU_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.INSPECTOR, Role.LEADER, Role.DISCIPLINE, Role.ADMIN})
+UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_HEAD})
+VERIFIER_ROLES = frozenset({Role.COORDINATOR, Role.INSPECTOR})
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.UNIT_OFFICER)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def is_bureau_wide(self) -> bool:
+        return self.role in BUREAU_WIDE_ROLES
+
+    def is_unit_role(self) -> bool:
+        return self.role in UNIT_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for a system integration (a 12345 hotline feed, a web form). Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

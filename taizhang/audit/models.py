@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verb(models.TextChoices):
+    OPINION_RECEIVED = "opinion_received", _("登记意见")
+    OPINIONS_IMPORTED = "opinions_imported", _("批量导入意见")
+    PROBLEM_CREATED = "problem_created", _("立项")
+    OPINION_LINKED = "opinion_linked", _("归并意见")
+    OPINION_DISMISSED = "opinion_dismissed", _("不予立项")
+    PROBLEM_ASSIGNED = "problem_assigned", _("交办")
+    PROBLEM_SIGNED = "problem_signed", _("签收")
+    PROBLEM_RETURNED = "problem_returned", _("退单")
+    PROGRESS_REPORTED = "progress_reported", _("报告整改进展")
+    CLOSURE_APPLIED = "closure_applied", _("申请销号")
+    CLOSURE_ACCEPTED = "closure_accepted", _("验收通过，销号")
+    CLOSURE_REJECTED = "closure_rejected", _("验收不通过")
+    PROBLEM_REOPENED = "problem_reopened", _("重办")
+    REPORTER_UNMASKED = "reporter_unmasked", _("查看举报人信息")
+    TOKEN_CREATED = "token_created", _("创建接口令牌")
+
+
+class AuditEvent(models.Model):
+    """One entry of the tamper-evident trail: each row's hash covers its content and the previous hash."""
+
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=100)
+    verb = models.CharField(_("操作"), max_length=40, choices=Verb.choices)
+    problem = models.ForeignKey(
+        "problems.Problem", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    opinion = models.ForeignKey(
+        "intake.Opinion", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    summary = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_verb_display()}"
+
+
+class AuditHead(models.Model):
+    """Single row holding the newest hash; locking it serialises appends so the chain never forks."""
+
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return self.last_hash

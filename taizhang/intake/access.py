@@ -1,0 +1,47 @@
+"""Who may see opinions and their reporters (内外有别: the reported unit never sees who reported it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from taizhang.accounts.models import Role
+from taizhang.intake.models import Opinion
+from taizhang.lib.masking import mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+# Staff who triage, verify and answer reporters see ordinary reporters; a 举报's reporter is for 纪检组 alone.
+ROLES_SEEING_REPORTERS = frozenset({Role.COORDINATOR, Role.ADMIN, Role.DISCIPLINE})
+
+
+def opinions_visible_to(user: User) -> QuerySet[Opinion]:
+    if user.is_authenticated and user.is_active and user.is_bureau_wide():
+        return Opinion.objects.all()
+    return Opinion.objects.none()
+
+
+def access_opinion_by_id(user: User, pk: int) -> Opinion:
+    try:
+        return opinions_visible_to(user).select_related("concerned_unit", "campaign").get(pk=pk)
+    except (Opinion.DoesNotExist, ValueError, TypeError):
+        raise Http404("意见不存在或无权查看") from None
+
+
+def may_see_reporter(user: User, opinion: Opinion) -> bool:
+    if opinion.is_whistleblowing:
+        return user.role == Role.DISCIPLINE
+    return user.role in ROLES_SEEING_REPORTERS
+
+
+def reporter_label(user: User | None, opinion: Opinion, *, unmasked: bool = False) -> str:
+    """The reporter as this viewer may see it. A 举报 shows in full only after a logged unmasking."""
+    if opinion.is_anonymous or not (opinion.reporter_name or opinion.reporter_phone):
+        return "匿名"
+    full = user is not None and may_see_reporter(user, opinion) and (unmasked or not opinion.is_whistleblowing)
+    if full:
+        return " ".join(p for p in (opinion.reporter_name, opinion.reporter_phone) if p)
+    return " ".join(p for p in (mask_name(opinion.reporter_name), mask_phone(opinion.reporter_phone)) if p)

@@ -1,0 +1,275 @@
+"""Every state change of an opinion: receipt (征集) and triage (梳理)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from taizhang.accounts.models import Role, Unit
+from taizhang.audit.events import record_event
+from taizhang.audit.models import Verb
+from taizhang.campaigns.models import Campaign, active_campaign
+from taizhang.clock import now
+from taizhang.errors import ActionError, Conflict, NotAllowed
+from taizhang.intake.models import Channel, DismissReason, Opinion, OpinionLink, OpinionStatus
+from taizhang.lib.codes import new_receipt_code
+from taizhang.problems.actions import create_problem
+from taizhang.problems.models import Category, Problem, Source, Status
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+MAX_OPINION_CHARS = 10_000
+INTAKE_ROLES = (Role.COORDINATOR, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class OpinionInput:
+    channel: str
+    text: str
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    is_anonymous: bool = False
+    concerned_unit: Unit | None = None
+    external_ref: str = ""
+
+
+@dataclass(frozen=True)
+class NewProblem:
+    title: str
+    description: str
+    category: Category
+
+
+def validate_opinion(data: OpinionInput) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if data.channel not in Channel.values:
+        errors["channel"] = [f"渠道“{data.channel}”无效。"]
+    text = data.text.strip()
+    if not text:
+        errors["text"] = ["请填写意见内容。"]
+    elif len(text) > MAX_OPINION_CHARS:
+        errors["text"] = [f"意见内容过长（{len(text)} 字），上限 {MAX_OPINION_CHARS} 字。"]
+    if len(data.reporter_name) > 50:
+        errors["reporter_name"] = ["反映人姓名过长。"]
+    if len(data.reporter_phone) > 30:
+        errors["reporter_phone"] = ["联系电话过长。"]
+    return errors
+
+
+def _campaign_or_error() -> Campaign:
+    campaign = active_campaign()
+    if campaign is None:
+        raise ActionError("当前没有进行中的活动，请管理员先建立活动。")
+    return campaign
+
+
+def _insert_opinion(data: OpinionInput, *, campaign: Campaign, actor: User | None) -> Opinion:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Opinion.objects.create(
+                    campaign=campaign,
+                    receipt_code=new_receipt_code(),
+                    channel=data.channel,
+                    text=data.text.strip(),
+                    reporter_name="" if data.is_anonymous else data.reporter_name.strip(),
+                    reporter_phone="" if data.is_anonymous else data.reporter_phone.strip(),
+                    is_anonymous=data.is_anonymous,
+                    concerned_unit=data.concerned_unit,
+                    external_ref=data.external_ref.strip(),
+                    received_at=now(),
+                    entered_by=actor,
+                )
+        except IntegrityError:
+            if (
+                data.external_ref
+                and Opinion.objects.filter(channel=data.channel, external_ref=data.external_ref).exists()
+            ):
+                raise ActionError(
+                    f"来源单号“{data.external_ref}”已登记，不能重复提交。",
+                    field_errors={"external_ref": ["单号重复。"]},
+                ) from None
+    raise ActionError("生成查询码失败，请重试。")
+
+
+@transaction.atomic
+def do_receive_opinion(data: OpinionInput, *, actor: User | None, actor_name: str | None = None) -> Opinion:
+    """Register one opinion from any door; the receipt code and the time are the server's."""
+    if actor is not None and actor.role not in INTAKE_ROLES:
+        raise NotAllowed("您的角色不能登记意见。")
+    if errors := validate_opinion(data):
+        raise ActionError("意见信息有误：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+    opinion = _insert_opinion(data, campaign=_campaign_or_error(), actor=actor)
+    record_event(
+        Verb.OPINION_RECEIVED,
+        actor=actor,
+        actor_name=actor_name,
+        opinion=opinion,
+        summary=f"经{opinion.get_channel_display()}收到意见，查询码 {opinion.receipt_code}",
+        data={"channel": opinion.channel},
+    )
+    return opinion
+
+
+@transaction.atomic
+def do_import_opinions(rows: Sequence[OpinionInput], *, actor: User, filename: str) -> list[Opinion]:
+    """All or nothing: the caller validated every row; any failure here rolls the whole sheet back."""
+    if actor.role not in INTAKE_ROLES:
+        raise NotAllowed("您的角色不能导入意见。")
+    campaign = _campaign_or_error()
+    opinions = []
+    for data in rows:
+        opinion = _insert_opinion(data, campaign=campaign, actor=actor)
+        record_event(
+            Verb.OPINION_RECEIVED,
+            actor=actor,
+            opinion=opinion,
+            summary=f"从《{filename}》导入意见（{opinion.get_channel_display()}），查询码 {opinion.receipt_code}",
+            data={"channel": opinion.channel, "file": filename},
+        )
+        opinions.append(opinion)
+    return opinions
+
+
+def _lock_untriaged(opinion: Opinion, expected_version: int | None) -> Opinion:
+    locked = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict()
+    if locked.status != OpinionStatus.UNTRIAGED:
+        raise ActionError(f"该意见已处理（{locked.get_status_display()}），不能重复梳理。")
+    return locked
+
+
+def _require_triage_role(actor: User) -> None:
+    if actor.role not in INTAKE_ROLES:
+        raise NotAllowed("只有牵头部门可以梳理意见。")
+
+
+def refresh_problem_origin(problem: Problem) -> None:
+    """Self-found or exposed is decided by which linked opinion the server received first, never by typed dates."""
+    first = (
+        Opinion.objects.filter(links__problem=problem)
+        .order_by("received_at", "id")
+        .values("channel", "received_at")
+        .first()
+    )
+    if first is None:
+        return
+    problem.source = Source.SELF_FOUND if first["channel"] == Channel.SELF_INSPECTION else Source.EXPOSED
+    problem.origin_channel = first["channel"]
+    problem.first_received_at = first["received_at"]
+    problem.version += 1
+    problem.save(update_fields=["source", "origin_channel", "first_received_at", "version"])
+
+
+def _link(opinion: Opinion, problem: Problem, *, actor: User) -> None:
+    OpinionLink.objects.create(opinion=opinion, problem=problem, linked_at=now(), linked_by=actor)
+    refresh_problem_origin(problem)
+
+
+def _mark_triaged(opinion: Opinion, actor: User) -> None:
+    opinion.status = OpinionStatus.LINKED
+    opinion.triaged_at = now()
+    opinion.triaged_by = actor
+    opinion.version += 1
+    opinion.save(update_fields=["status", "triaged_at", "triaged_by", "version"])
+
+
+@transaction.atomic
+def do_split_opinion(
+    opinion: Opinion, problems: Sequence[NewProblem], *, actor: User, expected_version: int | None = None
+) -> list[Problem]:
+    """Turn an opinion into one new problem, or into several when it raises several (拆分)."""
+    _require_triage_role(actor)
+    if not problems:
+        raise ActionError("请至少填写一个问题。")
+    opinion = _lock_untriaged(opinion, expected_version)
+    created = []
+    for item in problems:
+        problem = create_problem(
+            campaign=opinion.campaign,
+            title=item.title,
+            description=item.description,
+            category=item.category,
+            actor=actor,
+        )
+        _link(opinion, problem, actor=actor)
+        record_event(
+            Verb.PROBLEM_CREATED,
+            actor=actor,
+            problem=problem,
+            opinion=opinion,
+            summary=f"由意见 {opinion.receipt_code} 立项：{problem.title}" + ("（拆分）" if len(problems) > 1 else ""),
+            data={"category": item.category.code},
+        )
+        created.append(problem)
+    _mark_triaged(opinion, actor)
+    return created
+
+
+def do_create_problem_from_opinion(
+    opinion: Opinion, item: NewProblem, *, actor: User, expected_version: int | None = None
+) -> Problem:
+    return do_split_opinion(opinion, [item], actor=actor, expected_version=expected_version)[0]
+
+
+@transaction.atomic
+def do_link_opinion(opinion: Opinion, problem: Problem, *, actor: User, expected_version: int | None = None) -> Problem:
+    """Attach a duplicate opinion to an existing problem; it keeps its own channel, reporter and code."""
+    _require_triage_role(actor)
+    opinion = _lock_untriaged(opinion, expected_version)
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    _link(opinion, problem, actor=actor)
+    _mark_triaged(opinion, actor)
+    record_event(
+        Verb.OPINION_LINKED,
+        actor=actor,
+        problem=problem,
+        opinion=opinion,
+        summary=f"意见 {opinion.receipt_code}（{opinion.get_channel_display()}）归并至本问题"
+        + ("，问题已销号，可能为反弹" if problem.status == Status.CLOSED else ""),
+    )
+    return problem
+
+
+@transaction.atomic
+def do_dismiss_opinion(
+    opinion: Opinion, *, actor: User, reason: str, answer: str, expected_version: int | None = None
+) -> Opinion:
+    _require_triage_role(actor)
+    errors: dict[str, list[str]] = {}
+    if reason not in DismissReason.values:
+        errors["reason"] = ["请选择不予立项的原因。"]
+    if not answer.strip():
+        errors["answer"] = ["请填写给反映人的答复。"]
+    if errors:
+        raise ActionError("不予立项须选择原因并填写答复。", field_errors=errors)
+    opinion = _lock_untriaged(opinion, expected_version)
+    opinion.status = OpinionStatus.DISMISSED
+    opinion.dismiss_reason = reason
+    opinion.answer = answer.strip()
+    opinion.triaged_at = now()
+    opinion.triaged_by = actor
+    opinion.version += 1
+    opinion.save(update_fields=["status", "dismiss_reason", "answer", "triaged_at", "triaged_by", "version"])
+    record_event(
+        Verb.OPINION_DISMISSED,
+        actor=actor,
+        opinion=opinion,
+        summary=f"{DismissReason(reason).label}：{opinion.answer}",
+        data={"reason": reason},
+    )
+    return opinion
+
+
+@transaction.atomic
+def do_unmask_reporter(opinion: Opinion, *, actor: User) -> Opinion:
+    """Record that a discipline officer looked at a 举报's reporter; the page shows it only after this."""
+    if actor.role != Role.DISCIPLINE:
+        raise NotAllowed("只有纪检组可以查看举报人信息。")
+    record_event(Verb.REPORTER_UNMASKED, actor=actor, opinion=opinion, summary="查看举报人身份信息")
+    return opinion

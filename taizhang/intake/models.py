@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    HOTLINE_12345 = "hotline_12345", _("12345热线")
+    ONLINE_FORM = "online_form", _("网上留言")
+    SUGGESTION_BOX = "suggestion_box", _("意见箱")
+    FORUM = "forum", _("座谈会")
+    LEADER_VISIT = "leader_visit", _("领导接访")
+    INSPECTION_FEEDBACK = "inspection_feedback", _("督导反馈")
+    REPORT = "report", _("举报")
+    MEDIA = "media", _("媒体/网帖")
+    SELF_INSPECTION = "self_inspection", _("自查")
+    COVERT_CHECK = "covert_check", _("明查暗访")
+
+
+# Channels whose opinions come from a member of the public, so the reporter is owed an answer.
+PUBLIC_CHANNELS = frozenset(
+    {
+        Channel.HOTLINE_12345,
+        Channel.ONLINE_FORM,
+        Channel.SUGGESTION_BOX,
+        Channel.LEADER_VISIT,
+        Channel.REPORT,
+        Channel.MEDIA,
+    }
+)
+
+
+class OpinionStatus(models.TextChoices):
+    UNTRIAGED = "untriaged", _("待梳理")
+    LINKED = "linked", _("已立项")
+    DISMISSED = "dismissed", _("不予立项")
+
+
+class DismissReason(models.TextChoices):
+    NOT_ACCEPTED = "not_accepted", _("不予立项")
+    UNTRUE = "untrue", _("反映不属实")
+
+
+class Opinion(models.Model):
+    """One raw submission from one channel, with its own receipt code (查询码) and reporter."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="opinions")
+    receipt_code = models.CharField(_("查询码"), max_length=20, unique=True)
+    channel = models.CharField(_("渠道"), max_length=30, choices=Channel.choices)
+    text = models.TextField(_("内容"))
+    reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_anonymous = models.BooleanField(_("匿名"), default=False)
+    concerned_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("涉及单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    external_ref = models.CharField(_("来源单号"), max_length=60, blank=True)
+    received_at = models.DateTimeField(_("收到时间"), db_index=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=OpinionStatus.choices, default=OpinionStatus.UNTRIAGED)
+    triaged_at = models.DateTimeField(_("梳理时间"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dismiss_reason = models.CharField(_("不予立项原因"), max_length=20, choices=DismissReason.choices, blank=True)
+    answer = models.TextField(_("答复"), blank=True, help_text=_("反映人通过查询码可见"))
+    problems = models.ManyToManyField(
+        "problems.Problem", through="OpinionLink", related_name="opinions", verbose_name=_("对应问题")
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("意见")
+        verbose_name_plural = _("意见")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["status", "received_at"], name="opinion_inbox_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="opinion_external_ref_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_code} {self.text[:20]}"
+
+    @property
+    def is_whistleblowing(self) -> bool:
+        return self.channel == Channel.REPORT
+
+
+class OpinionLink(models.Model):
+    """Opinion → problem. Many opinions may point to one problem (duplicates); one may point to several (split)."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="links")
+    problem = models.ForeignKey("problems.Problem", on_delete=models.CASCADE, related_name="opinion_links")
+    linked_at = models.DateTimeField()
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["opinion", "problem"], name="opinion_link_once")]
+        indexes = [models.Index(fields=["problem", "opinion"], name="opinion_link_problem_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.opinion_id} → {self.problem_id}"

@@ -1,0 +1,54 @@
+"""Permission-checked reads of problems. Every page and endpoint fetches problems through here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from taizhang.accounts.models import Role
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+    from taizhang.problems.models import Problem, ProblemQuerySet
+
+
+def scope_problems(qs: ProblemQuerySet, user: User) -> ProblemQuerySet:
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_bureau_wide():
+        return qs
+    if user.is_unit_role() and user.unit_id:
+        from taizhang.problems.models import Assignment
+
+        co_unit = Assignment.co_units.through.objects.filter(
+            assignment__problem=OuterRef("pk"), assignment__is_current=True, unit_id=user.unit_id
+        )
+        return qs.filter(Q(lead_unit_id=user.unit_id) | Exists(co_unit))
+    return qs.none()
+
+
+def access_problem_by_id(user: User, pk: int) -> Problem:
+    """Fetch a problem the user may see; an unknown or unseen id is the same 404 so ids don't leak."""
+    from taizhang.problems.models import Problem
+
+    qs = Problem.objects.visible_to(user).select_related("category", "lead_unit", "campaign")
+    try:
+        return qs.get(pk=pk)
+    except (Problem.DoesNotExist, ValueError, TypeError):
+        raise Http404("问题不存在或无权查看") from None
+
+
+def is_lead_unit_member(user: User, problem: Problem) -> bool:
+    return user.is_unit_role() and user.unit_id is not None and user.unit_id == problem.lead_unit_id
+
+
+def is_co_unit_member(user: User, problem: Problem) -> bool:
+    if not user.is_unit_role() or user.unit_id is None:
+        return False
+    return problem.assignments.filter(is_current=True, co_units__id=user.unit_id).exists()
+
+
+def can_triage(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.COORDINATOR, Role.ADMIN)

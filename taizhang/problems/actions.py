@@ -1,0 +1,420 @@
+"""Every state change of a problem. Pages, the API, the importer and commands all call these."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from taizhang.accounts.models import Role, Unit
+from taizhang.audit.events import record_event
+from taizhang.audit.models import Verb
+from taizhang.campaigns.models import Campaign
+from taizhang.clock import now, today
+from taizhang.errors import ActionError, Conflict, NotAllowed
+from taizhang.lib.filetypes import FileRejected, check_evidence_file
+from taizhang.problems.access import is_co_unit_member, is_lead_unit_member
+from taizhang.problems.models import (
+    Assignment,
+    Attachment,
+    Category,
+    ClosureApplication,
+    ClosureDecision,
+    Milestone,
+    Problem,
+    ProgressReport,
+    RectificationKind,
+)
+from taizhang.problems.transitions import Step, next_status
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file on its way in: the name the user gave it and a readable stream."""
+
+    name: str
+    size: int
+    stream: IO[bytes]
+
+
+@dataclass(frozen=True)
+class MilestoneInput:
+    title: str
+    due_on: dt.date
+
+
+def _lock(problem: Problem, expected_version: int | None) -> Problem:
+    locked = Problem.objects.select_for_update().get(pk=problem.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict()
+    return locked
+
+
+def _require_role(actor: User, roles: Sequence[str], what: str) -> None:
+    if actor.role not in roles:
+        raise NotAllowed(f"您的角色不能{what}。")
+
+
+def _save(problem: Problem, fields: list[str]) -> None:
+    problem.version += 1
+    problem.save(update_fields=[*fields, "version"])
+
+
+def check_uploads(uploads: Sequence[Upload]) -> list[str]:
+    """Validate every file before anything is written; return their content types."""
+    types = []
+    for upload in uploads:
+        try:
+            types.append(
+                check_evidence_file(upload.name, upload.size, upload.stream, settings.TAIZHANG_MAX_UPLOAD_BYTES)
+            )
+        except FileRejected as exc:
+            raise ActionError(str(exc), field_errors={"files": [str(exc)]}) from None
+    return types
+
+
+@contextlib.contextmanager
+def _stored_files_removed_on_failure() -> Iterator[list[str]]:
+    """Files are written inside the action; if the action fails, its transaction rolls back and so do they."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _store_uploads(
+    problem: Problem,
+    uploads: Sequence[Upload],
+    types: Sequence[str],
+    *,
+    actor: User,
+    written: list[str],
+    progress_report: ProgressReport | None = None,
+    closure: ClosureApplication | None = None,
+) -> list[Attachment]:
+    stored = []
+    for upload, content_type in zip(uploads, types, strict=True):
+        upload.stream.seek(0)
+        digest = hashlib.sha256()
+        while chunk := upload.stream.read(1 << 16):
+            digest.update(chunk)
+        upload.stream.seek(0)
+        attachment = Attachment(
+            problem=problem,
+            progress_report=progress_report,
+            closure=closure,
+            original_name=upload.name[:255],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+            uploaded_at=now(),
+        )
+        suffix = upload.name[upload.name.rfind(".") :].lower()
+        attachment.file.save(f"{attachment.sha256[:32]}{suffix}", File(upload.stream), save=False)
+        written.append(attachment.file.name)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+def next_problem_number(campaign: Campaign) -> str:
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    locked.last_problem_seq += 1
+    locked.save(update_fields=["last_problem_seq"])
+    return f"{locked.code}-{locked.last_problem_seq:05d}"
+
+
+def create_problem(*, campaign: Campaign, title: str, description: str, category: Category, actor: User) -> Problem:
+    """Insert a new ledger entry; callers (triage actions) hold the transaction and record the event."""
+    title = title.strip()
+    description = description.strip()
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = ["请填写问题摘要。"]
+    if not description:
+        errors["description"] = ["请填写问题描述。"]
+    if errors:
+        raise ActionError("问题信息不完整。", field_errors=errors)
+    return Problem.objects.create(
+        campaign=campaign,
+        number=next_problem_number(campaign),
+        title=title[:200],
+        description=description,
+        category=category,
+        created_at=now(),
+        created_by=actor,
+    )
+
+
+def _validate_assignment(
+    responsible_person: str,
+    measures: str,
+    kind: str,
+    deadline: dt.date | None,
+    milestones: Sequence[MilestoneInput],
+    lead_unit: Unit | None,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if lead_unit is None:
+        errors["lead_unit"] = ["请选择牵头单位。"]
+    if not responsible_person.strip():
+        errors["responsible_person"] = ["请填写责任人。"]
+    if not measures.strip():
+        errors["measures"] = ["请填写整改措施。"]
+    if kind not in RectificationKind.values:
+        errors["kind"] = ["请选择整改类型。"]
+    if deadline is None:
+        errors["deadline"] = ["请填写整改时限。"]
+    elif deadline < today():
+        errors["deadline"] = ["整改时限不能早于交办当日。"]
+    if not milestones:
+        errors["milestones"] = ["请至少填写一个路线图节点。"]
+    for m in milestones:
+        if not m.title.strip():
+            errors.setdefault("milestones", []).append("路线图节点需填写内容。")
+        elif deadline and not (today() <= m.due_on <= deadline):
+            errors.setdefault("milestones", []).append(f"节点“{m.title}”的时限须在交办当日与整改时限之间。")
+    if errors:
+        raise ActionError("交办信息不完整：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+
+
+@transaction.atomic
+def do_assign_problem(
+    problem: Problem,
+    *,
+    actor: User,
+    lead_unit: Unit | None,
+    co_units: Sequence[Unit] = (),
+    responsible_person: str,
+    measures: str,
+    kind: str,
+    deadline: dt.date | None,
+    milestones: Sequence[MilestoneInput],
+    expected_version: int | None = None,
+) -> Assignment:
+    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), "交办问题")
+    _validate_assignment(responsible_person, measures, kind, deadline, milestones, lead_unit)
+    assert lead_unit is not None and deadline is not None
+    co_units = [u for u in co_units if u.pk != lead_unit.pk]
+    problem = _lock(problem, expected_version)
+    problem.status = next_status(problem.status, Step.ASSIGN)
+    Assignment.objects.filter(problem=problem, is_current=True).update(is_current=False)
+    assignment = Assignment.objects.create(
+        problem=problem,
+        lead_unit=lead_unit,
+        responsible_person=responsible_person.strip(),
+        measures=measures.strip(),
+        kind=kind,
+        deadline=deadline,
+        assigned_at=now(),
+        assigned_by=actor,
+    )
+    assignment.co_units.set(co_units)
+    Milestone.objects.bulk_create(
+        Milestone(assignment=assignment, title=m.title.strip(), due_on=m.due_on) for m in milestones
+    )
+    problem.lead_unit = lead_unit
+    problem.responsible_person = assignment.responsible_person
+    problem.measures = assignment.measures
+    problem.kind = kind
+    problem.deadline = deadline
+    problem.assigned_at = assignment.assigned_at
+    _save(problem, ["status", "lead_unit", "responsible_person", "measures", "kind", "deadline", "assigned_at"])
+    co_names = "、".join(u.name for u in co_units)
+    record_event(
+        Verb.PROBLEM_ASSIGNED,
+        actor=actor,
+        problem=problem,
+        summary=f"交办至{lead_unit.name}"
+        + (f"，配合单位：{co_names}" if co_names else "")
+        + f"，时限{deadline:%Y年%m月%d日}",
+        data={
+            "lead_unit": lead_unit.pk,
+            "co_units": [u.pk for u in co_units],
+            "deadline": deadline.isoformat(),
+            "kind": kind,
+        },
+    )
+    return assignment
+
+
+def _require_lead_unit(actor: User, problem: Problem, what: str) -> None:
+    if not is_lead_unit_member(actor, problem):
+        raise NotAllowed(f"只有牵头单位的人员可以{what}。")
+
+
+@transaction.atomic
+def do_sign_problem(problem: Problem, *, actor: User, expected_version: int | None = None) -> Problem:
+    problem = _lock(problem, expected_version)
+    _require_lead_unit(actor, problem, "签收")
+    problem.status = next_status(problem.status, Step.SIGN)
+    _save(problem, ["status"])
+    record_event(Verb.PROBLEM_SIGNED, actor=actor, problem=problem, summary=f"{actor.unit}签收")
+    return problem
+
+
+@transaction.atomic
+def do_return_problem(problem: Problem, *, actor: User, reason: str, expected_version: int | None = None) -> Problem:
+    if not reason.strip():
+        raise ActionError("退单须说明理由。", field_errors={"reason": ["请填写退单理由。"]})
+    problem = _lock(problem, expected_version)
+    _require_lead_unit(actor, problem, "退单")
+    problem.status = next_status(problem.status, Step.RETURN)
+    _save(problem, ["status"])
+    record_event(
+        Verb.PROBLEM_RETURNED,
+        actor=actor,
+        problem=problem,
+        summary=f"{actor.unit}退单：{reason.strip()}",
+        data={"reason": reason.strip()},
+    )
+    return problem
+
+
+@transaction.atomic
+def do_report_progress(
+    problem: Problem,
+    *,
+    actor: User,
+    text: str,
+    percent: int,
+    uploads: Sequence[Upload] = (),
+    expected_version: int | None = None,
+) -> ProgressReport:
+    errors: dict[str, list[str]] = {}
+    if not text.strip():
+        errors["text"] = ["请填写整改进展。"]
+    if not 0 <= percent <= 100:
+        errors["percent"] = ["完成进度须在 0 到 100 之间。"]
+    if errors:
+        raise ActionError("整改进展填写有误。", field_errors=errors)
+    types = check_uploads(uploads)
+    problem = _lock(problem, expected_version)
+    if not (is_lead_unit_member(actor, problem) or is_co_unit_member(actor, problem)):
+        raise NotAllowed("只有牵头单位或配合单位的人员可以报告整改进展。")
+    next_status(problem.status, Step.REPORT_PROGRESS)
+    assert actor.unit is not None
+    report = ProgressReport.objects.create(
+        problem=problem, unit=actor.unit, author=actor, text=text.strip(), percent=percent, created_at=now()
+    )
+    with _stored_files_removed_on_failure() as written:
+        _store_uploads(problem, uploads, types, actor=actor, written=written, progress_report=report)
+        problem.progress_percent = percent
+        problem.latest_progress = report.text
+        _save(problem, ["progress_percent", "latest_progress"])
+        record_event(
+            Verb.PROGRESS_REPORTED,
+            actor=actor,
+            problem=problem,
+            summary=f"{actor.unit}报告进展（{percent}%）：{report.text}"
+            + (f"，附件{len(uploads)}个" if uploads else ""),
+            data={"report": report.pk, "percent": percent, "files": len(uploads)},
+        )
+        return report
+
+
+@transaction.atomic
+def do_apply_closure(
+    problem: Problem, *, actor: User, summary: str, uploads: Sequence[Upload], expected_version: int | None = None
+) -> ClosureApplication:
+    errors: dict[str, list[str]] = {}
+    if not summary.strip():
+        errors["summary"] = ["请填写整改完成情况。"]
+    if not uploads:
+        errors["files"] = ["申请销号须上传佐证材料。"]
+    if errors:
+        raise ActionError("销号申请不完整：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+    types = check_uploads(uploads)
+    problem = _lock(problem, expected_version)
+    _require_lead_unit(actor, problem, "申请销号")
+    problem.status = next_status(problem.status, Step.APPLY_CLOSURE)
+    closure = ClosureApplication.objects.create(
+        problem=problem, applied_by=actor, applied_at=now(), summary=summary.strip()
+    )
+    with _stored_files_removed_on_failure() as written:
+        _store_uploads(problem, uploads, types, actor=actor, written=written, closure=closure)
+        problem.latest_progress = closure.summary
+        _save(problem, ["status", "latest_progress"])
+        record_event(
+            Verb.CLOSURE_APPLIED,
+            actor=actor,
+            problem=problem,
+            summary=f"申请销号：{closure.summary}",
+            data={"closure": closure.pk, "files": len(uploads)},
+        )
+        return closure
+
+
+def _check_verifier(actor: User, problem: Problem, closure: ClosureApplication) -> None:
+    _require_role(actor, (Role.COORDINATOR, Role.INSPECTOR), "验收销号")
+    did_the_work = {closure.applied_by_id, *problem.progress_reports.values_list("author_id", flat=True)}
+    if actor.pk in did_the_work or (actor.unit_id is not None and actor.unit_id == problem.lead_unit_id):
+        raise NotAllowed("验收人不能是承担整改的人员或单位，请由其他牵头部门人员或督导组验收。")
+
+
+@transaction.atomic
+def do_decide_closure(
+    problem: Problem, *, actor: User, accept: bool, reason: str, expected_version: int | None = None
+) -> ClosureApplication:
+    if not accept and not reason.strip():
+        raise ActionError("验收不通过须说明理由。", field_errors={"reason": ["请填写不通过的理由。"]})
+    problem = _lock(problem, expected_version)
+    closure = problem.closures.filter(decision=ClosureDecision.PENDING).first()
+    problem.status = next_status(problem.status, Step.ACCEPT_CLOSURE if accept else Step.REJECT_CLOSURE)
+    assert closure is not None, "a problem in verification always has a pending closure"
+    _check_verifier(actor, problem, closure)
+    closure.decision = ClosureDecision.ACCEPTED if accept else ClosureDecision.REJECTED
+    closure.decided_by = actor
+    closure.decided_at = now()
+    closure.decision_reason = reason.strip()
+    closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_reason"])
+    fields = ["status"]
+    if accept:
+        problem.closed_at = closure.decided_at
+        problem.progress_percent = 100
+        fields += ["closed_at", "progress_percent"]
+    _save(problem, fields)
+    record_event(
+        Verb.CLOSURE_ACCEPTED if accept else Verb.CLOSURE_REJECTED,
+        actor=actor,
+        problem=problem,
+        summary=("验收通过，予以销号" if accept else "验收不通过，退回整改")
+        + (f"：{closure.decision_reason}" if reason.strip() else ""),
+        data={"closure": closure.pk},
+    )
+    return closure
+
+
+@transaction.atomic
+def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_version: int | None = None) -> Problem:
+    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), "重办问题")
+    if not reason.strip():
+        raise ActionError("重办须说明理由。", field_errors={"reason": ["请填写重办理由。"]})
+    problem = _lock(problem, expected_version)
+    problem.status = next_status(problem.status, Step.REOPEN)
+    problem.closed_at = None
+    problem.reopen_count += 1
+    _save(problem, ["status", "closed_at", "reopen_count"])
+    record_event(
+        Verb.PROBLEM_REOPENED,
+        actor=actor,
+        problem=problem,
+        summary=f"重办：{reason.strip()}",
+        data={"reason": reason.strip(), "count": problem.reopen_count},
+    )
+    return problem

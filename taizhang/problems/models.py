@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.clock import today
+
+
+class CategoryGroup(models.TextChoices):
+    FOUR_WINDS = "four_winds", _("四风")
+    PEOPLE_INTERESTS = "people_interests", _("群众切身利益")
+    LAST_MILE = "last_mile", _("服务群众“最后一公里”")
+    OTHER = "other", _("其他")
+
+
+class Category(models.Model):
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    group = models.CharField(_("归类"), max_length=20, choices=CategoryGroup.choices)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("待交办")
+    ASSIGNED = "assigned", _("待签收")
+    RETURNED = "returned", _("已退单")
+    RECTIFYING = "rectifying", _("整改中")
+    VERIFYING = "verifying", _("待验收")
+    CLOSED = "closed", _("已销号")
+
+
+class Source(models.TextChoices):
+    SELF_FOUND = "self_found", _("自查发现")
+    EXPOSED = "exposed", _("他人反映")
+
+
+class RectificationKind(models.TextChoices):
+    IMMEDIATE = "immediate", _("立行立改")
+    TIME_LIMITED = "time_limited", _("限期整改")
+    LONG_TERM = "long_term", _("长期坚持")
+
+
+class ProblemQuerySet(models.QuerySet["Problem"]):
+    def visible_to(self, user: settings.AUTH_USER_MODEL) -> ProblemQuerySet:  # type: ignore[valid-type]
+        from taizhang.problems.access import scope_problems
+
+        return scope_problems(self, user)
+
+    def overdue(self, on: dt.date | None = None) -> ProblemQuerySet:
+        return self.filter(deadline__lt=on or today()).exclude(status=Status.CLOSED)
+
+
+class Problem(models.Model):
+    """A ledger entry (台账条目). One or more opinions point to it; lead_unit etc. mirror the current assignment."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="problems")
+    number = models.CharField(_("问题编号"), max_length=30, unique=True)
+    title = models.CharField(_("问题摘要"), max_length=200)
+    description = models.TextField(_("问题描述"))
+    category = models.ForeignKey(Category, verbose_name=_("问题类别"), on_delete=models.PROTECT)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.NEW)
+    source = models.CharField(_("发现方式"), max_length=20, choices=Source.choices, default=Source.EXPOSED)
+    origin_channel = models.CharField(_("问题来源"), max_length=30, blank=True)
+    first_received_at = models.DateTimeField(_("最早收到时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("立项时间"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    # Mirrors of the current assignment, kept for scoping, filtering and the 台账 export without joins.
+    lead_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("责任单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=50, blank=True)
+    measures = models.TextField(_("整改措施"), blank=True)
+    kind = models.CharField(_("整改类型"), max_length=20, choices=RectificationKind.choices, blank=True)
+    deadline = models.DateField(_("整改时限"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    progress_percent = models.PositiveSmallIntegerField(_("整改进度"), default=0)
+    latest_progress = models.TextField(_("整改进展"), blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="problem_status_idx"),
+            models.Index(fields=["lead_unit", "status", "-id"], name="problem_unit_status_idx"),
+            models.Index(fields=["campaign", "status", "-id"], name="problem_campaign_status_idx"),
+            models.Index(fields=["deadline", "status"], name="problem_deadline_idx"),
+            models.Index(fields=["category", "-id"], name="problem_category_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def is_overdue(self, on: dt.date | None = None) -> bool:
+        return bool(self.deadline and self.status != Status.CLOSED and self.deadline < (on or today()))
+
+    def days_overdue(self, on: dt.date | None = None) -> int:
+        return (on or today()).toordinal() - self.deadline.toordinal() if self.is_overdue(on) and self.deadline else 0
+
+
+class Assignment(models.Model):
+    """One 交办 of a problem. A reassignment after a return adds a new row; the newest is current."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="assignments")
+    lead_unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("牵头单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    co_units = models.ManyToManyField(
+        "accounts.Unit", verbose_name=_("配合单位"), blank=True, related_name="co_assignments"
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=50)
+    measures = models.TextField(_("整改措施"))
+    kind = models.CharField(_("整改类型"), max_length=20, choices=RectificationKind.choices)
+    deadline = models.DateField(_("整改时限"))
+    assigned_at = models.DateTimeField(_("交办时间"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["-assigned_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem"], condition=models.Q(is_current=True), name="one_current_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.problem.number} → {self.lead_unit}"
+
+
+class Milestone(models.Model):
+    """One step of the 路线图."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("节点"), max_length=200)
+    due_on = models.DateField(_("完成时限"))
+
+    class Meta:
+        verbose_name = _("路线图节点")
+        verbose_name_plural = _("路线图节点")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="progress_reports")
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("进展情况"))
+    percent = models.PositiveSmallIntegerField(_("完成进度(%)"))
+    created_at = models.DateTimeField(_("报告时间"))
+
+    class Meta:
+        verbose_name = _("整改进展")
+        verbose_name_plural = _("整改进展")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(percent__lte=100), name="progress_percent_max_100")]
+
+    def __str__(self) -> str:
+        return f"{self.problem.number} {self.percent}%"
+
+
+class ClosureDecision(models.TextChoices):
+    PENDING = "pending", _("待验收")
+    ACCEPTED = "accepted", _("验收通过")
+    REJECTED = "rejected", _("验收不通过")
+
+
+class ClosureApplication(models.Model):
+    """A 销号 application: the unit's summary and evidence, then an independent verifier's decision."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="closures")
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(_("申请时间"))
+    summary = models.TextField(_("整改完成情况"))
+    decision = models.CharField(
+        _("验收结论"), max_length=20, choices=ClosureDecision.choices, default=ClosureDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("验收意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("销号申请")
+        verbose_name_plural = _("销号申请")
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem.number} {self.get_decision_display()}"
+
+
+class Attachment(models.Model):
+    """An evidence file, stored under MEDIA_ROOT by checksum, attached to a progress report or closure."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="attachments")
+    progress_report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    closure = models.ForeignKey(
+        ClosureApplication, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
