@@ -1,0 +1,18 @@
+"""Chinese date formatting used in pages, exports and documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def chinese_date(value: dt.date | None) -> str:
+    """2026年11月3日 — no leading zeros, as official documents write dates."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def chinese_datetime(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{chinese_date(value.date())} {value:%H:%M}"

@@ -1,0 +1,103 @@
+"""The ledger's filters: one form shared by the HTML list, the Excel export and the API list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from taizhang.accounts.models import Unit
+from taizhang.campaigns.models import Campaign
+from taizhang.clock import today
+from taizhang.intake.models import Channel, OpinionLink
+from taizhang.problems.models import Category, ProblemQuerySet, Source, Status
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+SORTS = {
+    "number": "id",
+    "deadline": "deadline",
+    "status": "status",
+    "unit": "lead_unit__name",
+    "created": "created_at",
+    "progress": "progress_percent",
+}
+SORT_CHOICES = [("", "默认（最新在前）")] + [
+    (f"{prefix}{key}", f"{label}{arrow}")
+    for key, label in [
+        ("number", "编号"),
+        ("deadline", "整改时限"),
+        ("status", "状态"),
+        ("unit", "责任单位"),
+        ("created", "立项时间"),
+        ("progress", "进度"),
+    ]
+    for prefix, arrow in (("", " ↑"), ("-", " ↓"))
+]
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=100)
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
+    unit = forms.ModelChoiceField(label="责任单位", required=False, queryset=Unit.objects.all(), empty_label="全部单位")
+    category = forms.ModelChoiceField(
+        label="问题类别", required=False, queryset=Category.objects.all(), empty_label="全部类别"
+    )
+    channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部渠道"), *Channel.choices])
+    source = forms.ChoiceField(label="发现方式", required=False, choices=[("", "自查与他查"), *Source.choices])
+    campaign = forms.ModelChoiceField(
+        label="活动", required=False, queryset=Campaign.objects.all(), empty_label="全部活动"
+    )
+    overdue = forms.BooleanField(label="仅超期", required=False)
+    deadline_from = forms.DateField(label="时限自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_to = forms.DateField(label="时限至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("deadline_from"), data.get("deadline_to")
+        if start and end and start > end:
+            self.add_error("deadline_to", "“时限至”不能早于“时限自”。")
+        return data
+
+    def apply(self, qs: ProblemQuerySet) -> ProblemQuerySet:
+        """Filter a queryset that is already scoped to the user. Call only when the form is valid."""
+        data = self.cleaned_data
+        if q := (data.get("q") or "").strip():
+            qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q))
+        for field in ("status", "source"):
+            if data.get(field):
+                qs = qs.filter(**{field: data[field]})
+        if data.get("unit"):
+            qs = qs.filter(lead_unit=data["unit"])
+        if data.get("category"):
+            qs = qs.filter(category=data["category"])
+        if data.get("campaign"):
+            qs = qs.filter(campaign=data["campaign"])
+        if data.get("channel"):
+            qs = qs.filter(
+                Exists(OpinionLink.objects.filter(problem=OuterRef("pk"), opinion__channel=data["channel"]))
+            )
+        if data.get("overdue"):
+            qs = qs.overdue(today())
+        if data.get("deadline_from"):
+            qs = qs.filter(deadline__gte=data["deadline_from"])
+        if data.get("deadline_to"):
+            qs = qs.filter(deadline__lte=data["deadline_to"])
+        sort = data.get("sort") or ""
+        if sort:
+            desc = sort.startswith("-")
+            column = SORTS[sort.lstrip("-")]
+            qs = qs.order_by(f"-{column}" if desc else column, "-id")
+        return qs
+
+
+def ledger_queryset(user: User, params: Any) -> tuple[LedgerFilterForm, ProblemQuerySet]:
+    """Scope to the user, then filter. An invalid form shows nothing rather than a misleading full list."""
+    from taizhang.problems.models import Problem
+
+    form = LedgerFilterForm(params)
+    qs = Problem.objects.visible_to(user).select_related("category", "lead_unit")
+    return form, form.apply(qs) if form.is_valid() else qs.none()
