@@ -52,3 +52,24 @@ def is_co_unit_member(user: User, problem: Problem) -> bool:
 
 def can_triage(user: User) -> bool:
     return user.is_authenticated and user.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def steps_for(user: User, problem: Problem) -> set[str]:
+    """The steps this user may try on this problem now; the actions re-check everything when called."""
+    from taizhang.accounts.models import VERIFIER_ROLES
+    from taizhang.problems.transitions import Step, allowed_steps
+
+    possible = allowed_steps(problem.status)
+    lead = is_lead_unit_member(user, problem)
+    mine: set[str] = set()
+    if Step.ASSIGN in possible and can_triage(user):
+        mine.add(Step.ASSIGN)
+    if lead:
+        mine |= possible & {Step.SIGN, Step.RETURN, Step.APPLY_CLOSURE}
+    if Step.REPORT_PROGRESS in possible and (lead or is_co_unit_member(user, problem)):
+        mine.add(Step.REPORT_PROGRESS)
+    if Step.ACCEPT_CLOSURE in possible and user.role in VERIFIER_ROLES:
+        mine.add("decide_closure")
+    if Step.REOPEN in possible and can_triage(user):
+        mine.add(Step.REOPEN)
+    return mine

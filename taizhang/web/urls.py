@@ -1,7 +1,26 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from taizhang.intake import import_views
+from taizhang.intake import views as intake_views
+from taizhang.problems import views as problem_views
 from taizhang.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("track/", views.track_opinion, name="track"),
+    path("opinions/new/", intake_views.opinion_new, name="opinion_new"),
+    path("opinions/import/", import_views.opinion_import, name="opinion_import"),
+    path("opinions/import/template.xlsx", import_views.opinion_import_template, name="opinion_import_template"),
+    path("opinions/<int:pk>/", intake_views.opinion_detail, name="opinion_detail"),
+    path("opinions/<int:pk>/unmask/", intake_views.opinion_unmask, name="opinion_unmask"),
+    path("triage/", intake_views.triage_inbox, name="triage_inbox"),
+    path("triage/<int:pk>/", intake_views.triage_opinion, name="triage_opinion"),
+    path("problems/", problem_views.ledger, name="ledger"),
+    path("problems/export.xlsx", problem_views.ledger_export, name="ledger_export"),
+    path("problems/<int:pk>/", problem_views.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/<str:step>/", problem_views.problem_step, name="problem_step"),
+    path("attachments/<int:pk>/", problem_views.attachment_download, name="attachment_download"),
 ]

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from taizhang.accounts.models import Unit, UnitKind
+from taizhang.problems.actions import MilestoneInput, Upload
+from taizhang.problems.models import RectificationKind
+
+MAX_MILESTONES = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several evidence files in one input; type and size are checked by the action, not here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            if self.required:
+                raise forms.ValidationError("请上传佐证材料。")
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def as_uploads(files: list[UploadedFile]) -> list[Upload]:
+    return [Upload(name=f.name or "file", size=f.size or 0, stream=f.file) for f in files]
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AssignForm(VersionedForm):
+    lead_unit = forms.ModelChoiceField(
+        label="牵头单位", queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP)
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label="配合单位",
+        required=False,
+        queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    responsible_person = forms.CharField(label="责任人", max_length=50)
+    measures = forms.CharField(label="整改措施", widget=forms.Textarea)
+    kind = forms.ChoiceField(label="整改类型", choices=RectificationKind.choices)
+    deadline = forms.DateField(label="整改时限", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(1, MAX_MILESTONES + 1):
+            self.fields[f"milestone_title_{i}"] = forms.CharField(label=f"节点{i}", max_length=200, required=False)
+            self.fields[f"milestone_due_{i}"] = forms.DateField(
+                label=f"节点{i}时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
+
+    def milestone_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"milestone_title_{i}"], self[f"milestone_due_{i}"]) for i in range(1, MAX_MILESTONES + 1)]
+
+    def milestones(self) -> list[MilestoneInput]:
+        rows = []
+        for i in range(1, MAX_MILESTONES + 1):
+            title = (self.cleaned_data.get(f"milestone_title_{i}") or "").strip()
+            due = self.cleaned_data.get(f"milestone_due_{i}")
+            if title and due:
+                rows.append(MilestoneInput(title, due))
+            elif title or due:
+                self.add_error(f"milestone_title_{i}", f"节点{i}须同时填写内容和时限。")
+        return rows
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProgressForm(VersionedForm):
+    text = forms.CharField(label="整改进展", widget=forms.Textarea)
+    percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100)
+    files = MultipleFileField(label="佐证材料", required=False, help_text="照片、PDF、Word、Excel，单个不超过20MB")
+
+
+class ClosureForm(VersionedForm):
+    summary = forms.CharField(label="整改完成情况", widget=forms.Textarea)
+    files = MultipleFileField(label="佐证材料", required=True, help_text="销号须附佐证材料")
+
+
+class DecisionForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label="验收结论", choices=[("accept", "验收通过，予以销号"), ("reject", "验收不通过，退回整改")]
+    )
+    reason = forms.CharField(label="验收意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)

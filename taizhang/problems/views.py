@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from taizhang.audit.models import AuditEvent
+from taizhang.clock import now, today
+from taizhang.errors import ActionError
+from taizhang.intake.access import reporter_label
+from taizhang.problems import actions
+from taizhang.problems.access import access_problem_by_id, steps_for
+from taizhang.problems.export import write_ledger_xlsx
+from taizhang.problems.filters import ledger_queryset
+from taizhang.problems.forms import (
+    AssignForm,
+    ClosureForm,
+    DecisionForm,
+    ProgressForm,
+    ReasonForm,
+    VersionedForm,
+    as_uploads,
+)
+from taizhang.problems.models import Attachment, Problem
+from taizhang.web.http import report_action_error
+
+PAGE_SIZE = 50
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    form, qs = ledger_queryset(request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "today": today()}
+    return render(request, "problems/ledger.html", context, status=200 if form.is_valid() else 400)
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    form, qs = ledger_queryset(request.user, request.GET)
+    if not form.is_valid():
+        messages.error(request, "筛选条件有误，无法导出。")
+        return redirect("ledger")
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
+    write_ledger_xlsx(qs, out, title="问题整改台账")
+    out.seek(0)
+    filename = f"问题整改台账_{now():%Y%m%d%H%M}.xlsx"
+    response = FileResponse(out, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=\"taizhang.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+STEP_FORMS: dict[str, type[forms.Form]] = {
+    "assign": AssignForm,
+    "sign": VersionedForm,
+    "return": ReasonForm,
+    "report_progress": ProgressForm,
+    "apply_closure": ClosureForm,
+    "decide_closure": DecisionForm,
+    "reopen": ReasonForm,
+}
+
+
+def _blank_forms(problem: Problem) -> dict[str, forms.Form]:
+    initial = {"version": problem.version}
+    result: dict[str, forms.Form] = {}
+    for step, form_class in STEP_FORMS.items():
+        result[step] = form_class(initial=initial, prefix=step)
+    assign_initial = {**initial, "lead_unit": problem.lead_unit_id, "responsible_person": problem.responsible_person}
+    result["assign"] = AssignForm(initial=assign_initial, prefix="assign")
+    return result
+
+
+def _detail_context(request: HttpRequest, problem: Problem, bound: dict[str, forms.Form]) -> dict[str, Any]:
+    opinions = problem.opinions.order_by("received_at")
+    assignment = problem.assignments.filter(is_current=True).prefetch_related("co_units", "milestones").first()
+    return {
+        "problem": problem,
+        "opinions": [(o, reporter_label(request.user, o)) for o in opinions],
+        "assignment": assignment,
+        "progress_reports": problem.progress_reports.select_related("author", "unit").prefetch_related("attachments"),
+        "closures": problem.closures.select_related("applied_by", "decided_by").prefetch_related("attachments"),
+        "events": AuditEvent.objects.filter(problem=problem).order_by("at", "id"),
+        "steps": steps_for(request.user, problem),
+        "forms": {**_blank_forms(problem), **bound},
+        "today": today(),
+    }
+
+
+@login_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem_by_id(request.user, pk)
+    return render(request, "problems/problem_detail.html", _detail_context(request, problem, {}))
+
+
+def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
+    data = form.cleaned_data
+    version = data["version"]
+    milestones = form.milestones() if step == "assign" else []
+    if form.errors:
+        raise ActionError("路线图节点填写不完整。")
+    handlers: dict[str, Callable[[], object]] = {
+        "assign": lambda: actions.do_assign_problem(
+            problem,
+            actor=user,
+            lead_unit=data["lead_unit"],
+            co_units=list(data["co_units"]),
+            responsible_person=data["responsible_person"],
+            measures=data["measures"],
+            kind=data["kind"],
+            deadline=data["deadline"],
+            milestones=milestones,
+            expected_version=version,
+        ),
+        "sign": lambda: actions.do_sign_problem(problem, actor=user, expected_version=version),
+        "return": lambda: actions.do_return_problem(
+            problem, actor=user, reason=data["reason"], expected_version=version
+        ),
+        "report_progress": lambda: actions.do_report_progress(
+            problem,
+            actor=user,
+            text=data["text"],
+            percent=data["percent"],
+            uploads=as_uploads(data["files"]),
+            expected_version=version,
+        ),
+        "apply_closure": lambda: actions.do_apply_closure(
+            problem, actor=user, summary=data["summary"], uploads=as_uploads(data["files"]), expected_version=version
+        ),
+        "decide_closure": lambda: actions.do_decide_closure(
+            problem, actor=user, accept=data["decision"] == "accept", reason=data["reason"], expected_version=version
+        ),
+        "reopen": lambda: actions.do_reopen_problem(
+            problem, actor=user, reason=data["reason"], expected_version=version
+        ),
+    }
+    handlers[step]()
+    return {
+        "assign": "已交办。",
+        "sign": "已签收。",
+        "return": "已退单，等待牵头部门重新交办。",
+        "report_progress": "整改进展已报告。",
+        "apply_closure": "销号申请已提交，等待验收。",
+        "decide_closure": "验收结论已记录。",
+        "reopen": "问题已重办。",
+    }[step]
+
+
+@login_required
+@require_POST
+def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    problem = access_problem_by_id(request.user, pk)
+    form_class = STEP_FORMS.get(step)
+    if form_class is None:
+        raise Http404("未知操作")
+    form = form_class(request.POST, request.FILES, prefix=step)
+    status = 400
+    if form.is_valid():
+        try:
+            message = _run_step(step, problem, form, request.user)
+        except ActionError as exc:
+            status = report_action_error(request, form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("problem_detail", pk=problem.pk)
+    else:
+        messages.error(request, "请检查填写的内容。")
+    problem.refresh_from_db()
+    context = _detail_context(request, problem, {step: form})
+    context["open_step"] = step
+    return render(request, "problems/problem_detail.html", context, status=status)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment, pk=pk)
+    access_problem_by_id(request.user, attachment.problem_id)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    return response

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from taizhang.clock import now
+from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
+from taizhang.lib.masking import mask_text
+
+register = template.Library()
+
+
+@register.filter
+def cn_date(value: dt.date | dt.datetime | None) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return chinese_date(value)
+
+
+@register.filter
+def cn_datetime(value: dt.datetime | None) -> str:
+    return chinese_datetime(timezone.localtime(value)) if value else ""
+
+
+@register.filter
+def age(value: dt.datetime | None) -> str:
+    """How long ago, in the coarse units a coordinator scans for: 分钟 / 小时 / 天."""
+    if value is None:
+        return ""
+    seconds = max(0, int((now() - value).total_seconds()))
+    if seconds < 3600:
+        return f"{seconds // 60}分钟"
+    if seconds < 86400:
+        return f"{seconds // 3600}小时"
+    return f"{seconds // 86400}天"
+
+
+@register.filter
+def age_days(value: dt.datetime | None) -> int:
+    return 0 if value is None else max(0, (now() - value).days)
+
+
+@register.filter
+def masked(value: str) -> str:
+    return mask_text(value or "")
