@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,16 +18,16 @@ from taizhang.intake.forms import CreateProblemForm, DismissForm, LinkForm, Opin
 from taizhang.intake.models import Opinion, OpinionStatus
 from taizhang.problems.access import can_triage
 from taizhang.problems.models import Problem
-from taizhang.web.http import report_action_error
+from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 
-def _require_triage(request: HttpRequest) -> None:
+def _require_triage(request: AuthedHttpRequest) -> None:
     if not can_triage(request.user):
         raise PermissionDenied("只有牵头部门可以登记和梳理意见。")
 
 
 @login_required
-def opinion_new(request: HttpRequest) -> HttpResponse:
+def opinion_new(request: AuthedHttpRequest) -> HttpResponse:
     _require_triage(request)
     form = OpinionForm(request.POST or None)
     status = 200
@@ -44,7 +44,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/opinion_new.html", {"form": form}, status=status)
 
 
-def _opinion_context(request: HttpRequest, opinion: Opinion, *, unmasked: bool = False) -> dict[str, Any]:
+def _opinion_context(request: AuthedHttpRequest, opinion: Opinion, *, unmasked: bool = False) -> dict[str, Any]:
     return {
         "opinion": opinion,
         "reporter": reporter_label(request.user, opinion, unmasked=unmasked),
@@ -55,14 +55,14 @@ def _opinion_context(request: HttpRequest, opinion: Opinion, *, unmasked: bool =
 
 
 @login_required
-def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     opinion = access_opinion_by_id(request.user, pk)
     return render(request, "intake/opinion_detail.html", _opinion_context(request, opinion))
 
 
 @login_required
 @require_POST
-def opinion_unmask(request: HttpRequest, pk: int) -> HttpResponse:
+def opinion_unmask(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     opinion = access_opinion_by_id(request.user, pk)
     try:
         actions.do_unmask_reporter(opinion, actor=request.user)
@@ -72,7 +72,7 @@ def opinion_unmask(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def triage_inbox(request: HttpRequest) -> HttpResponse:
+def triage_inbox(request: AuthedHttpRequest) -> HttpResponse:
     _require_triage(request)
     inbox = opinions_visible_to(request.user).filter(status=OpinionStatus.UNTRIAGED).order_by("received_at", "id")
     page = Paginator(inbox.select_related("concerned_unit"), 50).get_page(request.GET.get("page"))
@@ -95,7 +95,7 @@ def _triage_forms(opinion: Opinion, data: Any = None, bound: str = "") -> dict[s
     return forms_
 
 
-def _run_triage(request: HttpRequest, opinion: Opinion, action: str, form: Any) -> Problem | Opinion | None:
+def _run_triage(request: AuthedHttpRequest, opinion: Opinion, action: str, form: Any) -> Problem | Opinion | None:
     version = form.cleaned_data["version"]
     user = request.user
     if action == "create":
@@ -125,7 +125,7 @@ def _run_triage(request: HttpRequest, opinion: Opinion, action: str, form: Any) 
 
 
 @login_required
-def triage_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_triage(request)
     opinion = access_opinion_by_id(request.user, pk)
     action = request.POST.get("action", "")

@@ -80,7 +80,7 @@ def check_uploads(uploads: Sequence[Upload]) -> list[str]:
                 check_evidence_file(upload.name, upload.size, upload.stream, settings.TAIZHANG_MAX_UPLOAD_BYTES)
             )
         except FileRejected as exc:
-            raise ActionError(str(exc), field_errors={"files": [str(exc)]}) from None
+            raise ActionError(str(exc), field_errors={"evidence": [str(exc)]}) from None
     return types
 
 
@@ -126,7 +126,7 @@ def _store_uploads(
         )
         suffix = upload.name[upload.name.rfind(".") :].lower()
         attachment.file.save(f"{attachment.sha256[:32]}{suffix}", File(upload.stream), save=False)
-        written.append(attachment.file.name)
+        written.append(str(attachment.file.name))
         attachment.save()
         stored.append(attachment)
     return stored
@@ -336,7 +336,7 @@ def do_apply_closure(
     if not summary.strip():
         errors["summary"] = ["请填写整改完成情况。"]
     if not uploads:
-        errors["files"] = ["申请销号须上传佐证材料。"]
+        errors["evidence"] = ["申请销号须上传佐证材料。"]
     if errors:
         raise ActionError("销号申请不完整：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
     types = check_uploads(uploads)

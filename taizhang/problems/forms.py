@@ -23,7 +23,7 @@ class MultipleFileField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"}))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         if not data:
             if self.required:
                 raise forms.ValidationError("请上传佐证材料。")
@@ -32,8 +32,8 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-def as_uploads(files: list[UploadedFile]) -> list[Upload]:
-    return [Upload(name=f.name or "file", size=f.size or 0, stream=f.file) for f in files]
+def as_uploads(files: list[UploadedFile[bytes]]) -> list[Upload]:
+    return [Upload(name=f.name or "file", size=f.size or 0, stream=f) for f in files]
 
 
 class VersionedForm(forms.Form):
@@ -85,12 +85,12 @@ class ReasonForm(VersionedForm):
 class ProgressForm(VersionedForm):
     text = forms.CharField(label="整改进展", widget=forms.Textarea)
     percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100)
-    files = MultipleFileField(label="佐证材料", required=False, help_text="照片、PDF、Word、Excel，单个不超过20MB")
+    evidence = MultipleFileField(label="佐证材料", required=False, help_text="照片、PDF、Word、Excel，单个不超过20MB")
 
 
 class ClosureForm(VersionedForm):
     summary = forms.CharField(label="整改完成情况", widget=forms.Textarea)
-    files = MultipleFileField(label="佐证材料", required=True, help_text="销号须附佐证材料")
+    evidence = MultipleFileField(label="佐证材料", required=True, help_text="销号须附佐证材料")
 
 
 class DecisionForm(VersionedForm):

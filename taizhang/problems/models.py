@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clock import today
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
 
 
 class CategoryGroup(models.TextChoices):
@@ -53,7 +57,7 @@ class RectificationKind(models.TextChoices):
 
 
 class ProblemQuerySet(models.QuerySet["Problem"]):
-    def visible_to(self, user: settings.AUTH_USER_MODEL) -> ProblemQuerySet:  # type: ignore[valid-type]
+    def visible_to(self, user: User) -> ProblemQuerySet:
         from taizhang.problems.access import scope_problems
 
         return scope_problems(self, user)

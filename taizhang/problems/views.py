@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -31,13 +32,13 @@ from taizhang.problems.forms import (
     as_uploads,
 )
 from taizhang.problems.models import Attachment, Problem
-from taizhang.web.http import report_action_error
+from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 PAGE_SIZE = 50
 
 
 @login_required
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: AuthedHttpRequest) -> HttpResponse:
     form, qs = ledger_queryset(request.user, request.GET)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -47,7 +48,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ledger_export(request: HttpRequest) -> HttpResponse:
+def ledger_export(request: AuthedHttpRequest) -> HttpResponseBase:
     form, qs = ledger_queryset(request.user, request.GET)
     if not form.is_valid():
         messages.error(request, "筛选条件有误，无法导出。")
@@ -82,7 +83,7 @@ def _blank_forms(problem: Problem) -> dict[str, forms.Form]:
     return result
 
 
-def _detail_context(request: HttpRequest, problem: Problem, bound: dict[str, forms.Form]) -> dict[str, Any]:
+def _detail_context(request: AuthedHttpRequest, problem: Problem, bound: dict[str, forms.Form]) -> dict[str, Any]:
     opinions = problem.opinions.order_by("received_at")
     assignment = problem.assignments.filter(is_current=True).prefetch_related("co_units", "milestones").first()
     return {
@@ -99,7 +100,7 @@ def _detail_context(request: HttpRequest, problem: Problem, bound: dict[str, for
 
 
 @login_required
-def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def problem_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem_by_id(request.user, pk)
     return render(request, "problems/problem_detail.html", _detail_context(request, problem, {}))
 
@@ -132,11 +133,11 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
             actor=user,
             text=data["text"],
             percent=data["percent"],
-            uploads=as_uploads(data["files"]),
+            uploads=as_uploads(data["evidence"]),
             expected_version=version,
         ),
         "apply_closure": lambda: actions.do_apply_closure(
-            problem, actor=user, summary=data["summary"], uploads=as_uploads(data["files"]), expected_version=version
+            problem, actor=user, summary=data["summary"], uploads=as_uploads(data["evidence"]), expected_version=version
         ),
         "decide_closure": lambda: actions.do_decide_closure(
             problem, actor=user, accept=data["decision"] == "accept", reason=data["reason"], expected_version=version
@@ -159,7 +160,7 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
 
 @login_required
 @require_POST
-def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def problem_step(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse:
     problem = access_problem_by_id(request.user, pk)
     form_class = STEP_FORMS.get(step)
     if form_class is None:
@@ -183,7 +184,7 @@ def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(Attachment, pk=pk)
     access_problem_by_id(request.user, attachment.problem_id)
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)

@@ -6,7 +6,14 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 
+from taizhang.accounts.models import User
 from taizhang.errors import ActionError
+
+
+class AuthedHttpRequest(HttpRequest):
+    """A request behind login_required: its user is one of ours, never AnonymousUser."""
+
+    user: User
 
 
 def report_action_error(request: HttpRequest, form: forms.Form | None, exc: ActionError) -> int:

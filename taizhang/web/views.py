@@ -11,10 +11,11 @@ from taizhang.intake.models import Opinion, OpinionStatus
 from taizhang.lib.codes import normalise_receipt_code
 from taizhang.lib.masking import mask_text
 from taizhang.problems.models import Problem, Status
+from taizhang.web.http import AuthedHttpRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     problems = Problem.objects.visible_to(request.user)
     by_status = dict(problems.values_list("status").annotate(n=Count("id")).order_by())
     untriaged = opinions_visible_to(request.user).filter(status=OpinionStatus.UNTRIAGED)

@@ -49,11 +49,11 @@ def test_it_runs_the_loop_through_the_pages(client: Client, cast: SimpleNamespac
     client.force_login(cast.officer)
     assert step(client, problem, "sign", {}).status_code == 302
     response = step(
-        client, problem, "report_progress", {"text": "已约谈", "percent": 40}, {"report_progress-files": [png()]}
+        client, problem, "report_progress", {"text": "已约谈", "percent": 40}, {"report_progress-evidence": [png()]}
     )
     assert response.status_code == 302
     response = step(
-        client, problem, "apply_closure", {"summary": "已整改完毕"}, {"apply_closure-files": [png("整改报告.png")]}
+        client, problem, "apply_closure", {"summary": "已整改完毕"}, {"apply_closure-evidence": [png("整改报告.png")]}
     )
     assert response.status_code == 302
     client.force_login(cast.inspector)
@@ -61,7 +61,7 @@ def test_it_runs_the_loop_through_the_pages(client: Client, cast: SimpleNamespac
     assert response.status_code == 302
     assert Problem.objects.get(pk=problem.pk).status == Status.RECTIFYING
     client.force_login(cast.officer)
-    step(client, problem, "apply_closure", {"summary": "补充材料"}, {"apply_closure-files": [png("补充.png")]})
+    step(client, problem, "apply_closure", {"summary": "补充材料"}, {"apply_closure-evidence": [png("补充.png")]})
     client.force_login(cast.inspector)
     step(client, problem, "decide_closure", {"decision": "accept", "reason": "现场核查属实"})
     problem.refresh_from_db()
@@ -103,7 +103,7 @@ def test_it_refuses_a_file_of_the_wrong_type_without_side_effects(
     client.force_login(cast.officer)
     fake = SimpleUploadedFile("报告.pdf", b"MZ this is an exe", content_type="application/pdf")
     response = step(
-        client, problem, "report_progress", {"text": "进展", "percent": 10}, {"report_progress-files": [fake]}
+        client, problem, "report_progress", {"text": "进展", "percent": 10}, {"report_progress-evidence": [fake]}
     )
     assert response.status_code == 400
     assert "内容与扩展名不符" in response.content.decode()
@@ -117,7 +117,7 @@ def test_it_refuses_a_file_over_the_size_limit(
     problem = make_problem(Status.RECTIFYING)
     client.force_login(cast.officer)
     response = step(
-        client, problem, "report_progress", {"text": "进展", "percent": 10}, {"report_progress-files": [png()]}
+        client, problem, "report_progress", {"text": "进展", "percent": 10}, {"report_progress-evidence": [png()]}
     )
     assert response.status_code == 400
     assert "超过大小上限" in response.content.decode()
@@ -171,7 +171,8 @@ def test_it_exports_the_ledger_to_excel(client: Client, cast: SimpleNamespace, m
     client.force_login(cast.coordinator)
     response = client.get(reverse("ledger_export"))
     assert response.status_code == 200
-    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     rows = list(book["整改台账"].iter_rows(values_only=True))
     assert rows[2][:4] == ("序号", "问题编号", "问题描述", "问题类别")
     assert "销号时间" in rows[2]
