@@ -16,6 +16,7 @@ from taizhang.clock import today
 from taizhang.intake.actions import NewProblem, OpinionInput, do_create_problem_from_opinion, do_receive_opinion
 from taizhang.problems import actions as problem_actions
 from taizhang.problems.actions import MilestoneInput, Upload
+from taizhang.problems.default_categories import DEFAULT_CATEGORIES
 from taizhang.problems.models import Category, Problem, RectificationKind, Status
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -39,6 +40,9 @@ def cast(db: Any) -> SimpleNamespace:
     def user(username: str, full_name: str, role: Role, unit: Unit | None) -> User:
         return User.objects.create_user(username, password="pass-1234", full_name=full_name, role=role, unit=unit)
 
+    # Transactional tests flush the data migration's categories; put them back.
+    for order, (code, name, group) in enumerate(DEFAULT_CATEGORIES, start=1):
+        Category.objects.get_or_create(code=code, defaults={"name": name, "group": group, "sort_order": order})
     campaign = Campaign.objects.create(
         name="作风建设专项整治", code="QX26", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
     )
