@@ -186,3 +186,18 @@ def test_it_records_who_did_what(cast: SimpleNamespace, make_problem: Any) -> No
     problem = make_problem(Status.CLOSED)
     accepted = AuditEvent.objects.get(problem=problem, verb=Verb.CLOSURE_ACCEPTED)
     assert accepted.actor == cast.inspector and accepted.actor_name == "周督导"
+
+
+def test_it_lists_the_ledger_in_constant_queries(
+    client: Client, cast: SimpleNamespace, make_problem: Any, django_assert_num_queries: Any
+) -> None:
+    for _ in range(3):
+        make_problem(Status.RECTIFYING)
+    client.force_login(cast.coordinator)
+    client.get(reverse("ledger"))  # warm the session and the form's choices
+    with django_assert_num_queries(8) as first:
+        client.get(reverse("ledger"))
+    for _ in range(5):
+        make_problem(Status.ASSIGNED)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(reverse("ledger"))
