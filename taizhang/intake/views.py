@@ -124,6 +124,13 @@ def _run_triage(request: AuthedHttpRequest, opinion: Opinion, action: str, form:
     )
 
 
+def _next_in_inbox(request: AuthedHttpRequest) -> HttpResponse:
+    """After a dismissal, go straight to the next-oldest opinion so the coordinator keeps going."""
+    following = opinions_visible_to(request.user).filter(status=OpinionStatus.UNTRIAGED).order_by("received_at", "id")
+    nxt = following.values_list("pk", flat=True).first()
+    return redirect("triage_opinion", pk=nxt) if nxt else redirect("triage_inbox")
+
+
 @login_required
 def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require_triage(request)
@@ -148,6 +155,6 @@ def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"意见 {opinion.receipt_code} 已处理。")
                 if isinstance(result, Problem):
                     return redirect("problem_detail", pk=result.pk)
-                return redirect("triage_inbox")
+                return _next_in_inbox(request)
     context = {**_opinion_context(request, opinion), "forms": forms_, "active": action or "create"}
     return render(request, "intake/triage_opinion.html", context, status=status)

@@ -45,3 +45,17 @@ def age_days(value: dt.datetime | None) -> int:
 @register.filter
 def masked(value: str) -> str:
     return mask_text(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context: template.Context, key: str, label: str) -> str:
+    """A column header that sorts by `key`, and reverses when it already does."""
+    from django.utils.html import format_html
+
+    request = context["request"]
+    params = request.GET.copy()
+    current = params.get("sort", "")
+    params["sort"] = f"-{key}" if current == key else key
+    params.pop("page", None)
+    arrow = " ↑" if current == key else " ↓" if current == f"-{key}" else ""
+    return format_html('<a href="?{}">{}{}</a>', params.urlencode(), label, arrow)
