@@ -15,6 +15,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from taizhang.clock import now, today
 from taizhang.intake.models import Channel
 from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
+from taizhang.lib.xlsx import safe_row
 from taizhang.problems.models import Assignment, ProblemQuerySet, RectificationKind, Source, Status
 
 COLUMNS: list[tuple[str, int]] = [
@@ -109,7 +110,7 @@ def write_ledger_xlsx(qs: ProblemQuerySet, out: IO[bytes], *, title: str) -> int
     ws.append(header)
     count = 0
     for row in ledger_rows(qs):
-        ws.append(row)
+        ws.append(safe_row(ws, row))
         count += 1
     wb.save(out)
     return count

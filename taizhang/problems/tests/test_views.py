@@ -13,6 +13,7 @@ from django.urls import reverse
 from conftest import PNG_BYTES
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import today
+from taizhang.problems import actions
 from taizhang.problems.models import Attachment, Problem, Status
 
 
@@ -201,3 +202,13 @@ def test_it_lists_the_ledger_in_constant_queries(
         make_problem(Status.ASSIGNED)
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(reverse("ledger"))
+
+
+def test_it_exports_formula_like_text_as_text(client: Client, cast: SimpleNamespace, make_problem: Any) -> None:
+    problem = make_problem(Status.RECTIFYING)
+    actions.do_report_progress(problem, actor=cast.officer, text='=HYPERLINK("http://evil.example","点我")', percent=5)
+    client.force_login(cast.coordinator)
+    content = b"".join(client.get(reverse("ledger_export")).streaming_content)  # type: ignore[attr-defined]
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["整改台账"]
+    cell = sheet.cell(row=4, column=13)
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil.example","点我")'
