@@ -36,6 +36,46 @@ def event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def new_event(
+    verb: Verb,
+    *,
+    actor: User | None,
+    problem: Problem | None = None,
+    opinion: Opinion | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+    actor_name: str | None = None,
+) -> AuditEvent:
+    """An unsaved event; `append_events` chains and stores it."""
+    return AuditEvent(
+        at=now(),
+        actor=actor,
+        actor_name=actor_name or (actor.display_name if actor else "系统"),
+        verb=verb,
+        problem=problem,
+        opinion=opinion,
+        summary=summary,
+        data=data or {},
+    )
+
+
+def append_events(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain and store events in order under one lock of the chain head (bulk work stays one round trip)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events must be written inside the action's transaction")
+    if not events:
+        return events
+    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+    prev = head.last_hash
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = event_digest(event)
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    head.last_hash = prev
+    head.save(update_fields=["last_hash"])
+    return events
+
+
 def record_event(
     verb: Verb,
     *,
@@ -46,25 +86,10 @@ def record_event(
     data: dict[str, Any] | None = None,
     actor_name: str | None = None,
 ) -> AuditEvent:
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("record_event must run inside the action's transaction")
-    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-    event = AuditEvent(
-        at=now(),
-        actor=actor,
-        actor_name=actor_name or (actor.display_name if actor else "系统"),
-        verb=verb,
-        problem=problem,
-        opinion=opinion,
-        summary=summary,
-        data=data or {},
-        prev_hash=head.last_hash,
+    event = new_event(
+        verb, actor=actor, problem=problem, opinion=opinion, summary=summary, data=data, actor_name=actor_name
     )
-    event.hash = event_digest(event)
-    event.save()
-    head.last_hash = event.hash
-    head.save(update_fields=["last_hash"])
-    return event
+    return append_events([event])[0]
 
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None]:

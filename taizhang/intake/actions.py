@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 
 from taizhang.accounts.models import Role, Unit
-from taizhang.audit.events import record_event
+from taizhang.audit.events import append_events, new_event, record_event
 from taizhang.audit.models import Verb
 from taizhang.campaigns.models import Campaign, active_campaign
 from taizhang.clock import now
@@ -115,23 +115,55 @@ def do_receive_opinion(data: OpinionInput, *, actor: User | None, actor_name: st
     return opinion
 
 
+def _fresh_receipt_codes(count: int) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        wanted = {new_receipt_code() for _ in range(count - len(codes))}
+        taken = set(Opinion.objects.filter(receipt_code__in=wanted).values_list("receipt_code", flat=True))
+        codes |= wanted - taken
+    return list(codes)
+
+
 @transaction.atomic
 def do_import_opinions(rows: Sequence[OpinionInput], *, actor: User, filename: str) -> list[Opinion]:
-    """All or nothing: the caller validated every row; any failure here rolls the whole sheet back."""
+    """All or nothing, in bulk: the caller validated every row; any failure rolls the whole sheet back."""
     if actor.role not in INTAKE_ROLES:
         raise NotAllowed("您的角色不能导入意见。")
     campaign = _campaign_or_error()
-    opinions = []
-    for data in rows:
-        opinion = _insert_opinion(data, campaign=campaign, actor=actor)
-        record_event(
-            Verb.OPINION_RECEIVED,
-            actor=actor,
-            opinion=opinion,
-            summary=f"从《{filename}》导入意见（{opinion.get_channel_display()}），查询码 {opinion.receipt_code}",
-            data={"channel": opinion.channel, "file": filename},
+    received_at = now()
+    opinions = [
+        Opinion(
+            campaign=campaign,
+            receipt_code=code,
+            channel=data.channel,
+            text=data.text.strip(),
+            reporter_name="" if data.is_anonymous else data.reporter_name.strip(),
+            reporter_phone="" if data.is_anonymous else data.reporter_phone.strip(),
+            is_anonymous=data.is_anonymous,
+            concerned_unit=data.concerned_unit,
+            external_ref=data.external_ref.strip(),
+            received_at=received_at,
+            entered_by=actor,
         )
-        opinions.append(opinion)
+        for data, code in zip(rows, _fresh_receipt_codes(len(rows)), strict=True)
+    ]
+    try:
+        with transaction.atomic():
+            Opinion.objects.bulk_create(opinions, batch_size=500)
+    except IntegrityError:
+        raise ActionError("导入的来源单号与已登记的意见重复，未导入任何意见。请重新检查表格。") from None
+    append_events(
+        [
+            new_event(
+                Verb.OPINION_RECEIVED,
+                actor=actor,
+                opinion=opinion,
+                summary=f"从《{filename}》导入意见（{opinion.get_channel_display()}），查询码 {opinion.receipt_code}",
+                data={"channel": opinion.channel, "file": filename},
+            )
+            for opinion in opinions
+        ]
+    )
     return opinions
 
 
