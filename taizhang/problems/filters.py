@@ -77,9 +77,7 @@ class LedgerFilterForm(forms.Form):
         if data.get("campaign"):
             qs = qs.filter(campaign=data["campaign"])
         if data.get("channel"):
-            qs = qs.filter(
-                Exists(OpinionLink.objects.filter(problem=OuterRef("pk"), opinion__channel=data["channel"]))
-            )
+            qs = qs.filter(Exists(OpinionLink.objects.filter(problem=OuterRef("pk"), opinion__channel=data["channel"])))
         if data.get("overdue"):
             qs = qs.overdue(today())
         if data.get("deadline_from"):

@@ -1,0 +1,53 @@
+"""State changes of accounts: issuing API tokens for integrations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from taizhang.accounts.models import ApiToken
+from taizhang.audit.events import record_event
+from taizhang.audit.models import Verb
+from taizhang.errors import ActionError
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+TOKEN_KEY_PREFIX = "tz_"
+MAX_TOKEN_NAME_CHARS = 100
+
+
+def hash_token_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def do_create_api_token(
+    user: User, name: str, *, actor: User | None, actor_name: str | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a bearer token for `user`. The key is returned once and never stored, only its sha256."""
+    name = name.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["请填写令牌用途。"]
+    elif len(name) > MAX_TOKEN_NAME_CHARS:
+        errors["name"] = [f"令牌用途过长，上限 {MAX_TOKEN_NAME_CHARS} 字。"]
+    if not user.is_active:
+        errors["user"] = [f"用户“{user.username}”已停用。"]
+    if errors:
+        raise ActionError(
+            "无法创建接口令牌：" + "；".join(e for es in errors.values() for e in es), field_errors=errors
+        )
+    key = TOKEN_KEY_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token_key(key), prefix=key[:8])
+    record_event(
+        Verb.TOKEN_CREATED,
+        actor=actor,
+        actor_name=actor_name,
+        summary=f"为用户 {user.username}（{user.display_name}）创建接口令牌“{name}”，前缀 {token.prefix}",
+        data={"token": token.pk, "user": user.pk, "prefix": token.prefix},
+    )
+    return token, key

@@ -1,0 +1,57 @@
+"""API authentication: the page session (CSRF-checked writes) or an integration's bearer token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from taizhang.accounts.actions import hash_token_key
+from taizhang.accounts.models import ApiToken
+from taizhang.clock import now
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+# last_used_at is a hint for operators, not a log: write it at most once a minute per token.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`; only the key's sha256 is stored. Revoked tokens and inactive users fail."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        token = token.strip()
+        if not token:
+            return None
+        api_token = (
+            ApiToken.objects.select_related("user", "user__unit")
+            .filter(key_hash=hash_token_key(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            return None
+        moment = now()
+        if api_token.last_used_at is None or moment - api_token.last_used_at >= LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=moment)
+        request.user = api_token.user
+        return api_token.user
+
+
+class PageSessionAuth(SessionAuth):
+    """The logged-in page user; unsafe methods must carry the CSRF token, as on the pages."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # A request that brings a bearer token is judged by the token alone: a bad one is a 401,
+        # not a confusing CSRF failure, and a cookie riding along never rescues it. (Other schemes,
+        # such as a reverse proxy's Basic auth, leave the session alone.)
+        if request.headers.get("Authorization", "").lower().startswith("bearer"):
+            return None
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+API_AUTH = [ApiTokenAuth(), PageSessionAuth()]

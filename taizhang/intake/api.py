@@ -1,0 +1,190 @@
+"""/api/v1/opinions: what the 12345 hotline platform or a web form posts, the triage inbox, and triage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from taizhang.accounts.models import Unit
+from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, by_ids, page_of
+from taizhang.intake.access import access_opinion_by_id, opinions_visible_to, reporter_label
+from taizhang.intake.actions import (
+    NewProblem,
+    OpinionInput,
+    do_create_problem_from_opinion,
+    do_dismiss_opinion,
+    do_link_opinion,
+    do_receive_opinion,
+    do_split_opinion,
+)
+from taizhang.intake.models import Channel, DismissReason, Opinion, OpinionStatus
+from taizhang.problems.access import access_problem_by_id
+from taizhang.problems.api import ProblemOut
+from taizhang.problems.models import Category, Problem
+
+router = Router(tags=["意见征集与梳理"])
+
+
+class OpinionIn(Schema):
+    channel: Channel = Field(
+        description="渠道代码，如 hotline_12345（12345热线）、online_form（网上留言）、report（举报）"
+    )
+    text: str = Field(description="意见内容")
+    reporter_name: str = Field("", max_length=50, description="反映人姓名")
+    reporter_phone: str = Field("", max_length=30, description="反映人电话")
+    is_anonymous: bool = Field(False, description="匿名：为 true 时不保存姓名和电话")
+    concerned_unit: int | None = Field(None, description="涉及单位 id（可选）")
+    external_ref: str = Field("", max_length=60, description="来源单号，如 12345 工单号；同一渠道同一单号只登记一次")
+
+
+class OpinionReceipt(Schema):
+    id: int
+    receipt_code: str = Field(description="查询码：反映人凭此查询办理结果")
+    received_at: dt.datetime = Field(description="收到时间（服务器时间）")
+
+
+class OpinionOut(Schema):
+    id: int
+    receipt_code: str = Field(description="查询码")
+    channel: str = Field(description="渠道代码")
+    channel_label: str = Field(description="渠道（中文）")
+    text: str = Field(description="意见内容")
+    reporter: str = Field(description="反映人（按查看人权限打码；举报人仅纪检组经登记后可见）")
+    is_anonymous: bool
+    concerned_unit: UnitRef | None = Field(description="涉及单位")
+    external_ref: str = Field(description="来源单号")
+    received_at: dt.datetime
+    status: str = Field(description="untriaged 待梳理 / linked 已立项 / dismissed 不予立项")
+    status_label: str
+    version: int = Field(description="版本号；梳理时作为 expected_version 传回")
+
+    @staticmethod
+    def resolve_channel_label(obj: Opinion) -> str:
+        return str(obj.get_channel_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Opinion) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_reporter(obj: Opinion, context: dict[str, Any]) -> str:
+        return reporter_label(api_user(context["request"]), obj)
+
+
+class OpinionPage(Schema):
+    count: int = Field(description="符合条件的意见总数")
+    page: int
+    page_size: int
+    items: list[OpinionOut]
+
+
+class OpinionQuery(Schema):
+    status: OpinionStatus | None = Field(None, description="状态，如 untriaged（待梳理）")
+    channel: Channel | None = Field(None, description="渠道代码")
+
+
+class OpinionVersionIn(Schema):
+    expected_version: int = Field(description="打开意见时看到的版本号（乐观锁）")
+
+
+class NewProblemIn(Schema):
+    title: str = Field(description="问题摘要")
+    description: str = Field(description="问题描述")
+    category: int = Field(description="问题类别 id")
+
+
+class CreateProblemIn(OpinionVersionIn, NewProblemIn):
+    pass
+
+
+class SplitIn(OpinionVersionIn):
+    problems: list[NewProblemIn] = Field(description="拆分出的问题，至少一个")
+
+
+class LinkIn(OpinionVersionIn):
+    problem_id: int = Field(description="归并到的问题 id")
+
+
+class DismissIn(OpinionVersionIn):
+    reason: DismissReason = Field(description="not_accepted 不予立项 / untrue 反映不属实")
+    answer: str = Field(description="给反映人的答复（反映人凭查询码可见）")
+
+
+def _new_problems(items: list[NewProblemIn]) -> list[NewProblem]:
+    categories = by_ids(
+        Category.objects.filter(is_active=True), [i.category for i in items], field="category", what="问题类别"
+    )
+    return [NewProblem(i.title, i.description, c) for i, c in zip(items, categories, strict=True)]
+
+
+@router.post("", response={201: OpinionReceipt, **ERRORS}, summary="登记一条意见（12345 热线、网上留言等对接）")
+def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]:
+    unit = None
+    if payload.concerned_unit is not None:
+        [unit] = by_ids(Unit.objects.all(), [payload.concerned_unit], field="concerned_unit", what="涉及单位")
+    data = OpinionInput(
+        channel=payload.channel.value,
+        text=payload.text,
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        is_anonymous=payload.is_anonymous,
+        concerned_unit=unit,
+        external_ref=payload.external_ref,
+    )
+    return Status(201, do_receive_opinion(data, actor=api_user(request)))
+
+
+@router.get("", response={200: OpinionPage, **ERRORS}, summary="意见列表（局机关角色）")
+def list_opinions(request: HttpRequest, filters: Query[OpinionQuery], paging: Query[PageParams]) -> dict[str, Any]:
+    qs = opinions_visible_to(api_user(request)).select_related("concerned_unit")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    count, items = page_of(qs, paging)
+    return {"count": count, "page": paging.page, "page_size": paging.page_size, "items": items}
+
+
+@router.post("/{opinion_id}/create-problem", response={201: ProblemOut, **ERRORS}, summary="梳理：立项为一个问题")
+def create_problem(request: HttpRequest, opinion_id: int, payload: CreateProblemIn) -> Status[Problem]:
+    user = api_user(request)
+    opinion = access_opinion_by_id(user, opinion_id)
+    [item] = _new_problems([payload])
+    problem = do_create_problem_from_opinion(opinion, item, actor=user, expected_version=payload.expected_version)
+    return Status(201, access_problem_by_id(user, problem.pk))
+
+
+@router.post("/{opinion_id}/split", response={201: list[ProblemOut], **ERRORS}, summary="梳理：拆分为多个问题")
+def split_opinion(request: HttpRequest, opinion_id: int, payload: SplitIn) -> Status[list[Problem]]:
+    user = api_user(request)
+    opinion = access_opinion_by_id(user, opinion_id)
+    problems = do_split_opinion(
+        opinion, _new_problems(payload.problems), actor=user, expected_version=payload.expected_version
+    )
+    return Status(201, [access_problem_by_id(user, p.pk) for p in problems])
+
+
+@router.post("/{opinion_id}/link", response={200: ProblemOut, **ERRORS}, summary="梳理：作为重复件归并到已有问题")
+def link_opinion(request: HttpRequest, opinion_id: int, payload: LinkIn) -> Problem:
+    user = api_user(request)
+    opinion = access_opinion_by_id(user, opinion_id)
+    problem = access_problem_by_id(user, payload.problem_id)
+    do_link_opinion(opinion, problem, actor=user, expected_version=payload.expected_version)
+    return access_problem_by_id(user, problem.pk)
+
+
+@router.post("/{opinion_id}/dismiss", response={200: OpinionOut, **ERRORS}, summary="梳理：不予立项并答复")
+def dismiss_opinion(request: HttpRequest, opinion_id: int, payload: DismissIn) -> Opinion:
+    user = api_user(request)
+    opinion = access_opinion_by_id(user, opinion_id)
+    do_dismiss_opinion(
+        opinion,
+        actor=user,
+        reason=payload.reason.value,
+        answer=payload.answer,
+        expected_version=payload.expected_version,
+    )
+    return access_opinion_by_id(user, opinion.pk)
