@@ -106,6 +106,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project package is not an installed app, so its stylesheet and vendored htmx must be listed here.
+STATICFILES_DIRS = [BASE_DIR / "taizhang" / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
