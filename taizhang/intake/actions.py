@@ -198,6 +198,10 @@ def refresh_problem_origin(problem: Problem) -> None:
     problem.save(update_fields=["source", "origin_channel", "first_received_at", "version"])
 
 
+# Problem timelines are read by the responsible units, so their events name the channel, never the
+# receipt code: the code is the reporter's key to the public lookup (内外有别).
+
+
 def _link(opinion: Opinion, problem: Problem, *, actor: User) -> None:
     OpinionLink.objects.create(opinion=opinion, problem=problem, linked_at=now(), linked_by=actor)
     refresh_problem_origin(problem)
@@ -235,7 +239,8 @@ def do_split_opinion(
             actor=actor,
             problem=problem,
             opinion=opinion,
-            summary=f"由意见 {opinion.receipt_code} 立项：{problem.title}" + ("（拆分）" if len(problems) > 1 else ""),
+            summary=f"由一条{opinion.get_channel_display()}意见立项：{problem.title}"
+            + ("（拆分）" if len(problems) > 1 else ""),
             data={"category": item.category.code},
         )
         created.append(problem)
@@ -262,7 +267,7 @@ def do_link_opinion(opinion: Opinion, problem: Problem, *, actor: User, expected
         actor=actor,
         problem=problem,
         opinion=opinion,
-        summary=f"意见 {opinion.receipt_code}（{opinion.get_channel_display()}）归并至本问题"
+        summary=f"一条{opinion.get_channel_display()}意见归并至本问题"
         + ("，问题已销号，可能为反弹" if problem.status == Status.CLOSED else ""),
     )
     return problem

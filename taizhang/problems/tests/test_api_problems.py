@@ -213,7 +213,7 @@ def test_it_never_shows_the_unit_who_reported_it(
     problem = make_problem(Status.RECTIFYING, text="我是家长，电话13812345678，老师在校外有偿补课。")
     body = client.get(f"/api/v1/problems/{problem.pk}", headers=bearer(cast.officer)).json()
     [opinion] = body["opinions"]
-    assert opinion["reporter"] == "张* 138****5678"
+    assert opinion["reporter"] == "实名（不向责任单位公开）"
     assert opinion["receipt_code"] is None
     assert "13812345678" not in opinion["text"] and "138****5678" in opinion["text"]
     assert set(body["steps"]) == {"report_progress", "apply_closure", "return"}

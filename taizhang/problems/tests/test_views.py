@@ -212,3 +212,15 @@ def test_it_exports_formula_like_text_as_text(client: Client, cast: SimpleNamesp
     sheet = openpyxl.load_workbook(io.BytesIO(content))["整改台账"]
     cell = sheet.cell(row=4, column=13)
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://evil.example","点我")'
+
+
+def test_it_keeps_receipt_codes_and_reporters_from_the_unit(
+    client: Client, cast: SimpleNamespace, make_problem: Any
+) -> None:
+    problem = make_problem(Status.ASSIGNED)
+    opinion = problem.opinions.get()
+    client.force_login(cast.officer)
+    html = client.get(reverse("problem_detail", args=[problem.pk])).content.decode()
+    assert opinion.receipt_code not in html
+    assert "张三" not in html and "13812345678" not in html
+    assert "实名（不向责任单位公开）" in html
