@@ -37,6 +37,7 @@ class ApiTokenAuth(HttpBearer):
         if api_token.last_used_at is None or moment - api_token.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=moment)
         request.user = api_token.user
+        request.api_token = api_token  # type: ignore[attr-defined]  # names the integration in the audit trail
         return api_token.user
 
 

@@ -120,8 +120,20 @@ def _new_problems(items: list[NewProblemIn]) -> list[NewProblem]:
     return [NewProblem(i.title, i.description, c) for i, c in zip(items, categories, strict=True)]
 
 
-@router.post("", response={201: OpinionReceipt, **ERRORS}, summary="登记一条意见（12345 热线、网上留言等对接）")
+@router.post(
+    "",
+    response={201: OpinionReceipt, 200: OpinionReceipt, **ERRORS},
+    summary="登记一条意见（12345 热线、网上留言等对接）",
+    description="带来源单号（external_ref）重复提交同一渠道的同一单号时，返回 200 和原查询码，不重复登记，"
+    "便于对接平台超时重试。",
+)
 def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]:
+    if payload.external_ref.strip():
+        earlier = opinions_visible_to(api_user(request)).filter(
+            channel=payload.channel.value, external_ref=payload.external_ref.strip()
+        )
+        if (existing := earlier.first()) is not None:
+            return Status(200, existing)
     unit = None
     if payload.concerned_unit is not None:
         [unit] = by_ids(Unit.objects.all(), [payload.concerned_unit], field="concerned_unit", what="涉及单位")
@@ -134,7 +146,9 @@ def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]
         concerned_unit=unit,
         external_ref=payload.external_ref,
     )
-    return Status(201, do_receive_opinion(data, actor=api_user(request)))
+    token = getattr(request, "api_token", None)
+    via = f"{api_user(request).display_name}（接口：{token.name}）" if token else None
+    return Status(201, do_receive_opinion(data, actor=api_user(request), actor_name=via))
 
 
 @router.get("", response={200: OpinionPage, **ERRORS}, summary="意见列表（局机关角色）")

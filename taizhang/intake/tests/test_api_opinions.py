@@ -96,12 +96,29 @@ def test_it_refuses_intake_from_a_unit_role(client: Client, cast: SimpleNamespac
     assert not Opinion.objects.exists()
 
 
-def test_it_refuses_a_duplicate_external_ref(client: Client, cast: SimpleNamespace) -> None:
+def test_it_answers_a_retried_external_ref_with_the_first_receipt(client: Client, cast: SimpleNamespace) -> None:
     auth = bearer(cast.coordinator)
-    assert post(client, "/opinions", HOTLINE, auth).status_code == 201
-    response = post(client, "/opinions", {**HOTLINE, "text": "重复推送"}, auth)
+    first = post(client, "/opinions", HOTLINE, auth)
+    assert first.status_code == 201
+    retry = post(client, "/opinions", {**HOTLINE, "text": "重复推送"}, auth)
+    assert retry.status_code == 200
+    assert retry.json()["receipt_code"] == first.json()["receipt_code"]
+    assert Opinion.objects.count() == 1
+    assert AuditEvent.objects.filter(verb=Verb.OPINION_RECEIVED).count() == 1
+
+
+def test_it_names_the_integration_in_the_audit_trail(client: Client, cast: SimpleNamespace) -> None:
+    post(client, "/opinions", HOTLINE, bearer(cast.coordinator))
+    event = AuditEvent.objects.get(verb=Verb.OPINION_RECEIVED)
+    assert event.actor == cast.coordinator and event.actor_name == "王协调（接口：12345热线对接）"
+
+
+def test_it_refuses_a_duplicate_external_ref_typed_on_the_page(client: Client, cast: SimpleNamespace) -> None:
+    receive(cast, external_ref="12345-2026-000101")
+    client.force_login(cast.coordinator)
+    response = client.post("/opinions/new/", {**HOTLINE, "text": "重复录入"})
     assert response.status_code == 400
-    assert response.json()["errors"] == {"external_ref": ["单号重复。"]}
+    assert "已登记，不能重复提交" in response.content.decode()
     assert Opinion.objects.count() == 1
 
 
