@@ -41,7 +41,9 @@ class VersionedForm(forms.Form):
 class CreateProblemForm(VersionedForm):
     title = forms.CharField(label="问题摘要", max_length=200)
     description = forms.CharField(label="问题描述", widget=forms.Textarea)
-    category = forms.ModelChoiceField(label="问题类别", queryset=Category.objects.filter(is_active=True))
+    category = forms.ModelChoiceField(
+        label="问题类别", queryset=Category.objects.filter(is_active=True), empty_label="请选择"
+    )
 
 
 class LinkForm(VersionedForm):
@@ -57,7 +59,7 @@ class SplitForm(VersionedForm):
         for i in range(1, MAX_SPLIT + 1):
             self.fields[f"title_{i}"] = forms.CharField(label=f"问题{i}摘要", max_length=200, required=False)
             self.fields[f"category_{i}"] = forms.ModelChoiceField(
-                label=f"问题{i}类别", queryset=categories, required=False
+                label=f"问题{i}类别", queryset=categories, required=False, empty_label="请选择"
             )
 
     def rows(self) -> list[tuple[str, Category]]:

@@ -132,6 +132,10 @@ def _store_uploads(
     return stored
 
 
+def _files_note(uploads: Sequence[Upload]) -> str:
+    return f"（附佐证材料{len(uploads)}份）" if uploads else ""
+
+
 def next_problem_number(campaign: Campaign) -> str:
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     locked.last_problem_seq += 1
@@ -321,8 +325,7 @@ def do_report_progress(
             Verb.PROGRESS_REPORTED,
             actor=actor,
             problem=problem,
-            summary=f"{actor.unit}报告进展（{percent}%）：{report.text}"
-            + (f"，附件{len(uploads)}个" if uploads else ""),
+            summary=f"{actor.unit}报告进展（{percent}%）：{report.text}" + _files_note(uploads),
             data={"report": report.pk, "percent": percent, "files": len(uploads)},
         )
         return report
@@ -354,7 +357,7 @@ def do_apply_closure(
             Verb.CLOSURE_APPLIED,
             actor=actor,
             problem=problem,
-            summary=f"申请销号：{closure.summary}",
+            summary=f"申请销号：{closure.summary}" + _files_note(uploads),
             data={"closure": closure.pk, "files": len(uploads)},
         )
         return closure

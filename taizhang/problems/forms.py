@@ -42,7 +42,9 @@ class VersionedForm(forms.Form):
 
 class AssignForm(VersionedForm):
     lead_unit = forms.ModelChoiceField(
-        label="牵头单位", queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP)
+        label="牵头单位",
+        queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP),
+        empty_label="请选择",
     )
     co_units = forms.ModelMultipleChoiceField(
         label="配合单位",
