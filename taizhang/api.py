@@ -17,6 +17,8 @@ from taizhang.api_common import JsonOrFormParser
 from taizhang.errors import ActionError
 from taizhang.intake.api import router as intake_router
 from taizhang.problems.api import router as problems_router
+from taizhang.supervision.api import router as supervision_router
+from taizhang.triage.api import router as triage_router
 
 
 class ChineseJSONRenderer(BaseRenderer):
@@ -39,6 +41,8 @@ api = NinjaAPI(
 )
 api.add_router("/opinions", intake_router)
 api.add_router("/problems", problems_router)
+api.add_router("/triage", triage_router)
+api.add_router("/supervision", supervision_router)
 
 
 # ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} ----------------------

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "taizhang.campaigns",
     "taizhang.problems",
     "taizhang.intake",
+    "taizhang.triage",
+    "taizhang.supervision",
     "taizhang.web",
 ]
 

@@ -6,5 +6,7 @@ from taizhang.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("triage/suggest/", include("taizhang.triage.urls")),
+    path("supervision/", include("taizhang.supervision.urls")),
     path("", include("taizhang.web.urls")),
 ]
