@@ -1,0 +1,230 @@
+"""Play the demo story through the real actions, each at its own moment in the past (taizhang.clock.travel_to).
+
+Units, users and the campaign have no actions yet, so they are created directly; every opinion and problem
+change goes through a `do_*` action and so has its audit event, like one made from a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from taizhang.accounts.models import Unit, UnitKind, User
+from taizhang.campaigns.models import Campaign, Stage, StageKind
+from taizhang.clock import travel_to
+from taizhang.demo import county
+from taizhang.demo.evidence import pdf_bytes, png_bytes
+from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
+from taizhang.intake import actions as intake
+from taizhang.intake.models import Opinion
+from taizhang.problems import actions
+from taizhang.problems.actions import MilestoneInput, Upload
+from taizhang.problems.models import Category, Problem
+
+# Stage windows in days relative to the load day: the story sits in 整改落实, with the look-back ahead.
+STAGES = [
+    (StageKind.MOBILIZE, -84, -73),
+    (StageKind.FIND, -72, -31),
+    (StageKind.RECTIFY, -30, 20),
+    (StageKind.LOOK_BACK, 21, 38),
+]
+PROGRESS_EVERY = 250
+
+
+@dataclass
+class Loaded:
+    units: int
+    users: int
+    opinions: int
+    problems: int
+
+
+class DemoLoader:
+    def __init__(self, story: Story, *, report: Callable[[str], None]) -> None:
+        self.story = story
+        self.report = report
+        self.midnight = dt.datetime.combine(story.anchor, dt.time(0), tzinfo=timezone.get_current_timezone())
+        self.units: dict[str, Unit] = {}
+        self.users: dict[str, User] = {}
+        self.categories = {c.code: c for c in Category.objects.all()}
+        self.opinions: dict[int, Opinion] = {}
+        self.problems: dict[int, Problem] = {}
+        self.received = 0
+
+    def load(self) -> Loaded:
+        self._create_units()
+        self._create_users()
+        self._create_campaign()
+        handlers: dict[str, Callable[[Step], None]] = {
+            "receive": self._receive,
+            "create": self._create,
+            "link": self._link,
+            "dismiss": self._dismiss,
+            "assign": self._assign,
+            "sign": self._sign,
+            "return": self._return,
+            "progress": self._progress,
+            "apply": self._apply,
+            "decide": self._decide,
+            "reopen": self._reopen,
+        }
+        for step in self.story.steps:
+            with travel_to(self.moment(step.at)):
+                handlers[step.action](step)
+        return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
+
+    def moment(self, minutes: int) -> dt.datetime:
+        return self.midnight + dt.timedelta(minutes=minutes)
+
+    def day(self, offset: int) -> dt.date:
+        return self.story.anchor + dt.timedelta(days=offset)
+
+    # -- the frame: units, users, campaign ----------------------------------------------------------------------
+
+    def _create_units(self) -> None:
+        bureau = Unit.objects.create(name=county.BUREAU_NAME, short_name="县教育局", kind=UnitKind.BUREAU)
+        self.units[bureau.name] = bureau
+        specs = county.OFFICES + county.INSPECTION_GROUPS + county.SCHOOLS
+        for order, spec in enumerate(specs, start=1):
+            self.units[spec.name] = Unit.objects.create(
+                name=spec.name, short_name=spec.short_name, kind=spec.kind, parent=bureau, sort_order=order
+            )
+
+    def _create_users(self) -> None:
+        password = make_password(county.DEMO_PASSWORD)  # hashed once: a hash per user would take most of a minute
+        joined = self.moment(-90 * DAY)
+        for number, person in enumerate(county.all_people(), start=1):
+            self.users[person.username] = User.objects.create(
+                username=person.username,
+                password=password,
+                full_name=person.full_name,
+                role=person.role,
+                unit=self.units[person.unit],
+                phone=f"0797-66{number:05d}",
+                is_staff=person.is_admin,
+                is_superuser=person.is_admin,
+                date_joined=joined,
+            )
+        for unit_name, head, deputy in county.all_heads():
+            unit = self.units[unit_name]
+            unit.head, unit.deputy = self.users[head], self.users[deputy]
+            unit.save(update_fields=["head", "deputy"])
+
+    def _create_campaign(self) -> None:
+        first, last = STAGES[0][1], STAGES[-1][2]
+        campaign = Campaign.objects.create(
+            name=county.CAMPAIGN_NAME, code=county.CAMPAIGN_CODE, starts_on=self.day(first), ends_on=self.day(last)
+        )
+        Stage.objects.bulk_create(
+            Stage(campaign=campaign, kind=kind, starts_on=self.day(start), ends_on=self.day(end))
+            for kind, start, end in STAGES
+        )
+
+    # -- intake and triage ----------------------------------------------------------------------------------------
+
+    def _receive(self, step: Step) -> None:
+        plan = self.story.opinions[step.args["opinion"]]
+        data = intake.OpinionInput(
+            channel=plan.channel,
+            text=plan.text,
+            reporter_name=plan.reporter_name,
+            reporter_phone=plan.reporter_phone,
+            is_anonymous=plan.is_anonymous,
+            concerned_unit=self.units[plan.concerned_unit] if plan.concerned_unit else None,
+            external_ref=plan.external_ref,
+        )
+        if plan.channel in PUBLIC_SUBMITTERS:
+            opinion = intake.do_receive_opinion(data, actor=None, actor_name=PUBLIC_SUBMITTERS[plan.channel])
+        else:
+            clerk = self.users["coord2" if plan.key % 3 == 0 else "coord"]
+            opinion = intake.do_receive_opinion(data, actor=clerk)
+        self.opinions[plan.key] = opinion
+        self.received += 1
+        if self.received % PROGRESS_EVERY == 0 or self.received == len(self.story.opinions):
+            self.report(f"已生成 {self.received}/{len(self.story.opinions)} 条意见…")
+
+    def _create(self, step: Step) -> None:
+        issues = [self.story.issues[key] for key in step.args["issues"]]
+        items = [
+            intake.NewProblem(
+                title=issue.facts["brief"],
+                description=issue.render(issue.template.cores[0]) + "。",
+                category=self.categories[issue.category],
+            )
+            for issue in issues
+        ]
+        opinion = self.opinions[step.args["opinion"]]
+        created = intake.do_split_opinion(opinion, items, actor=self.users[step.args["actor"]])
+        for issue, problem in zip(issues, created, strict=True):
+            self.problems[issue.key] = problem
+
+    def _link(self, step: Step) -> None:
+        opinion, problem = self.opinions[step.args["opinion"]], self.problems[step.args["issue"]]
+        intake.do_link_opinion(opinion, problem, actor=self.users[step.args["actor"]])
+
+    def _dismiss(self, step: Step) -> None:
+        intake.do_dismiss_opinion(
+            self.opinions[step.args["opinion"]],
+            actor=self.users[step.args["actor"]],
+            reason=step.args["reason"],
+            answer=step.args["answer"],
+        )
+
+    # -- the problem's loop ---------------------------------------------------------------------------------------
+
+    def _assign(self, step: Step) -> None:
+        args = step.args
+        actions.do_assign_problem(
+            self.problems[args["issue"]],
+            actor=self.users[args["actor"]],
+            lead_unit=self.units[args["lead_unit"]],
+            co_units=[self.units[name] for name in args["co_units"]],
+            responsible_person=args["responsible_person"],
+            measures=args["measures"],
+            kind=args["kind"],
+            deadline=self.day(args["deadline"]),
+            milestones=[MilestoneInput(title, self.day(due)) for title, due in args["milestones"]],
+        )
+
+    def _sign(self, step: Step) -> None:
+        actions.do_sign_problem(self.problems[step.args["issue"]], actor=self.users[step.args["actor"]])
+
+    def _return(self, step: Step) -> None:
+        problem = self.problems[step.args["issue"]]
+        actions.do_return_problem(problem, actor=self.users[step.args["actor"]], reason=step.args["reason"])
+
+    def _progress(self, step: Step) -> None:
+        args = step.args
+        problem = self.problems[args["issue"]]
+        uploads = [self._png(problem, f"进展{step.seq}", "整改现场照片.png")] if args["photo"] else []
+        actions.do_report_progress(
+            problem, actor=self.users[args["actor"]], text=args["text"], percent=args["percent"], uploads=uploads
+        )
+
+    def _apply(self, step: Step) -> None:
+        args = step.args
+        problem = self.problems[args["issue"]]
+        uploads = [self._png(problem, f"销号{step.seq}", "整改后现场照片.png")]
+        if "pdf" in args["files"]:
+            data = pdf_bytes(f"Rectification report {problem.number}")
+            uploads.append(Upload(name=f"{problem.number}整改情况报告.pdf", size=len(data), stream=io.BytesIO(data)))
+        actions.do_apply_closure(problem, actor=self.users[args["actor"]], summary=args["summary"], uploads=uploads)
+
+    def _decide(self, step: Step) -> None:
+        args = step.args
+        actions.do_decide_closure(
+            self.problems[args["issue"]], actor=self.users[args["actor"]], accept=args["accept"], reason=args["reason"]
+        )
+
+    def _reopen(self, step: Step) -> None:
+        problem = self.problems[step.args["issue"]]
+        actions.do_reopen_problem(problem, actor=self.users[step.args["actor"]], reason=step.args["reason"])
+
+    def _png(self, problem: Problem, salt: str, name: str) -> Upload:
+        data = png_bytes(f"{problem.number}/{salt}")
+        return Upload(name=name, size=len(data), stream=io.BytesIO(data))

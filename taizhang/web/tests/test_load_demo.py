@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from typing import Any
+
+from django.core.management import call_command
+from django.db.models import Min
+from django.utils import timezone
+
+from taizhang.accounts.models import Role, Unit, UnitKind, User
+from taizhang.audit.events import verify_chain
+from taizhang.audit.models import AuditEvent, Verb
+from taizhang.clock import today
+from taizhang.demo import county
+from taizhang.demo.story import Fate, build_story
+from taizhang.intake.models import Channel, Opinion, OpinionStatus
+from taizhang.problems.models import Attachment, Problem, Status
+
+# The full county takes most of a minute to load; the suite loads a twentieth of it (80 opinions, ~30 problems),
+# which still walks every status. The full counts are checked on the plan, which needs no database.
+SCALE = 0.05
+
+
+def load_demo(**options: Any) -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_it_plans_the_seeds_opinion_counts() -> None:
+    story = build_story(dt.date(2026, 11, 23))
+    assert story.group_counts() == {"four_winds": 59, "people_interests": 1400, "last_mile": 134}
+    assert len(story.opinions) == 1593
+    assert story.untriaged() == 150
+    assert story.dismissed() == 80
+    assert set(story.fates()) == set(Fate)
+    assert {o.channel for o in story.opinions} == set(Channel.values)
+    assert any(len(o.issues) == 2 for o in story.opinions), "some opinions raise two problems (拆分)"
+    assert max(len(issue.opinions) for issue in story.issues) >= 8, "some problems have many duplicate opinions"
+
+
+def test_it_plans_the_same_story_every_time() -> None:
+    first, second = build_story(dt.date(2026, 11, 23)), build_story(dt.date(2026, 11, 23))
+    assert [(o.text, o.received, o.triaged) for o in first.opinions] == [
+        (o.text, o.received, o.triaged) for o in second.opinions
+    ]
+    assert first.steps == second.steps
+
+
+def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
+    output = load_demo(scale=SCALE)
+    story = build_story(today(), scale=SCALE)
+
+    assert Opinion.objects.count() == len(story.opinions)
+    assert Opinion.objects.filter(status=OpinionStatus.UNTRIAGED).count() == story.untriaged()
+    assert Opinion.objects.filter(status=OpinionStatus.DISMISSED).count() == story.dismissed()
+    linked = Opinion.objects.filter(status=OpinionStatus.LINKED).annotate(group=Min("links__problem__category__group"))
+    assert Counter(linked.values_list("group", flat=True)) == story.linked_group_counts()
+    statuses = Counter(Problem.objects.values_list("status", flat=True))
+    assert statuses == Counter(issue.fate.status for issue in story.issues if issue.fate)
+    assert set(statuses) == set(Status.values)
+    assert Problem.objects.overdue().filter(status=Status.RECTIFYING).exists()
+    assert Problem.objects.filter(status=Status.RECTIFYING, reopen_count__gt=0).exists()
+    assert Attachment.objects.filter(closure__isnull=False).exists()
+    assert "已生成" in output and "哈希链校验通过" in output
+
+
+def test_it_leaves_a_timeline_for_every_problem_and_an_intact_chain(db: Any) -> None:
+    load_demo(scale=SCALE)
+
+    created = AuditEvent.objects.filter(verb=Verb.PROBLEM_CREATED).values("problem").distinct().count()
+    assert created == Problem.objects.count()
+    closed = Problem.objects.filter(status=Status.CLOSED)
+    assert closed.count() == closed.filter(events__verb=Verb.CLOSURE_ACCEPTED).distinct().count()
+    assert AuditEvent.objects.filter(verb=Verb.OPINION_RECEIVED).count() == Opinion.objects.count()
+    checked, broken = verify_chain()
+    assert broken is None
+    assert checked == AuditEvent.objects.count()
+
+
+def test_it_backdates_the_story_over_ten_weeks(db: Any) -> None:
+    load_demo(scale=SCALE)
+
+    midnight = timezone.make_aware(dt.datetime.combine(today(), dt.time(0)))
+    assert not AuditEvent.objects.filter(at__gte=midnight).exists()
+    oldest = AuditEvent.objects.order_by("at").values_list("at", flat=True).first()
+    assert oldest is not None and oldest < midnight - dt.timedelta(weeks=8)
+    waiting = Opinion.objects.filter(status=OpinionStatus.UNTRIAGED)
+    assert waiting.filter(received_at__lt=midnight - dt.timedelta(days=10)).exists(), "some were forgotten"
+    overdue = Problem.objects.overdue()
+    assert overdue.exists()
+    assert all(p.deadline is not None and p.deadline < today() for p in overdue)
+
+
+def test_it_gives_every_role_a_user_with_the_demo_password(db: Any) -> None:
+    load_demo(scale=SCALE)
+
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert User.objects.get(username="coord").check_password(county.DEMO_PASSWORD)
+    assert not Unit.objects.filter(head__isnull=True).exists()
+    assert not Unit.objects.filter(deputy__isnull=True).exists()
+    assert Unit.objects.filter(kind__in=[UnitKind.SCHOOL, UnitKind.KINDERGARTEN]).count() >= 20
+    assert User.objects.filter(role=Role.COORDINATOR).count() >= 2
+
+
+def test_it_only_prints_the_logins_when_already_loaded(db: Any) -> None:
+    load_demo(scale=SCALE)
+    counts = (Unit.objects.count(), User.objects.count(), Opinion.objects.count(), AuditEvent.objects.count())
+
+    output = load_demo(scale=SCALE)
+
+    assert "演示数据已装入" in output
+    assert county.DEMO_PASSWORD in output and "coord" in output
+    assert (Unit.objects.count(), User.objects.count(), Opinion.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_it_leaves_a_database_that_holds_other_data_alone(db: Any) -> None:
+    Unit.objects.create(name="某某县教育局", kind=UnitKind.BUREAU)
+    err = io.StringIO()
+
+    call_command("load_demo", scale=SCALE, stdout=io.StringIO(), stderr=err)
+
+    assert "只装入空库" in err.getvalue()
+    assert Unit.objects.count() == 1
+    assert not User.objects.exists()
+    assert not Opinion.objects.exists()
