@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 
 from taizhang.accounts.models import Role
@@ -22,10 +22,12 @@ def scope_problems(qs: ProblemQuerySet, user: User) -> ProblemQuerySet:
     if user.is_unit_role() and user.unit_id:
         from taizhang.problems.models import Assignment
 
-        co_unit = Assignment.co_units.through.objects.filter(
-            assignment__problem=OuterRef("pk"), assignment__is_current=True, unit_id=user.unit_id
-        )
-        return qs.filter(Q(lead_unit_id=user.unit_id) | Exists(co_unit))
+        # IN (subquery) rather than a correlated EXISTS: the co-unit set is small and computed once
+        # (measured at 100k problems: ~30 ms instead of ~250 ms, see docs/PERFORMANCE.md).
+        co_unit_problems = Assignment.co_units.through.objects.filter(
+            assignment__is_current=True, unit_id=user.unit_id
+        ).values("assignment__problem_id")
+        return qs.filter(Q(lead_unit_id=user.unit_id) | Q(pk__in=co_unit_problems))
     return qs.none()
 
 
