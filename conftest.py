@@ -18,6 +18,8 @@ from taizhang.problems import actions as problem_actions
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.default_categories import DEFAULT_CATEGORIES
 from taizhang.problems.models import Category, Problem, RectificationKind, Status
+from taizhang.supervision.config import forget_config, get_config
+from taizhang.supervision.defaults import install_defaults
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -27,6 +29,8 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # The cast has nine users per test; PBKDF2's deliberate slowness would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The supervision configuration is cached per process; each test starts from its own database's.
+    forget_config()
 
 
 @pytest.fixture
@@ -40,9 +44,11 @@ def cast(db: Any) -> SimpleNamespace:
     def user(username: str, full_name: str, role: Role, unit: Unit | None) -> User:
         return User.objects.create_user(username, password="pass-1234", full_name=full_name, role=role, unit=unit)
 
-    # Transactional tests flush the data migration's categories; put them back.
+    # Transactional tests flush the data migrations' categories and supervision defaults; put them back.
     for order, (code, name, group) in enumerate(DEFAULT_CATEGORIES, start=1):
         Category.objects.get_or_create(code=code, defaults={"name": name, "group": group, "sort_order": order})
+    install_defaults()
+    get_config()  # loaded from this test's database before any request, so query counts stay pinned
     campaign = Campaign.objects.create(
         name="作风建设专项整治", code="QX26", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
     )

@@ -21,6 +21,15 @@ class Verb(models.TextChoices):
     PROBLEM_REOPENED = "problem_reopened", _("重办")
     REPORTER_UNMASKED = "reporter_unmasked", _("查看举报人信息")
     TOKEN_CREATED = "token_created", _("创建接口令牌")
+    SUPERVISION_FIRED = "supervision_fired", _("督办")
+    DOCUMENT_SIGNED = "document_signed", _("签收督办文书")
+    EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+    EXTENSION_APPROVED = "extension_approved", _("批准延期")
+    EXTENSION_REJECTED = "extension_rejected", _("不批准延期")
+    ACCOUNTABILITY_RECORDED = "accountability_recorded", _("记录问责")
+    CALENDAR_SAVED = "calendar_saved", _("保存节假日安排")
+    SUPERVISION_CONFIG_CHANGED = "supervision_config_changed", _("修改督办配置")
+    SUBSCRIPTION_CHANGED = "subscription_changed", _("红灯事项订阅")
 
 
 class AuditEvent(models.Model):

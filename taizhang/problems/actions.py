@@ -34,6 +34,7 @@ from taizhang.problems.models import (
     RectificationKind,
 )
 from taizhang.problems.transitions import Step, next_status
+from taizhang.supervision.timelimits import default_deadline, sign_due
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -212,6 +213,9 @@ def do_assign_problem(
     expected_version: int | None = None,
 ) -> Assignment:
     _require_role(actor, (Role.COORDINATOR, Role.ADMIN), "交办问题")
+    if deadline is None and kind in RectificationKind.values:
+        # No deadline typed: the time-limit rule for the category and kind gives N working days.
+        deadline = default_deadline(problem.category_id, kind, today())
     _validate_assignment(responsible_person, measures, kind, deadline, milestones, lead_unit)
     assert lead_unit is not None and deadline is not None
     co_units = [u for u in co_units if u.pk != lead_unit.pk]
@@ -238,7 +242,11 @@ def do_assign_problem(
     problem.kind = kind
     problem.deadline = deadline
     problem.assigned_at = assignment.assigned_at
-    _save(problem, ["status", "lead_unit", "responsible_person", "measures", "kind", "deadline", "assigned_at"])
+    _start_supervision_round(problem, deadline, kind)
+    _save(
+        problem,
+        ["status", "lead_unit", "responsible_person", "measures", "kind", "deadline", "assigned_at", *ROUND_FIELDS],
+    )
     co_names = "、".join(u.name for u in co_units)
     record_event(
         Verb.PROBLEM_ASSIGNED,
@@ -255,6 +263,26 @@ def do_assign_problem(
         },
     )
     return assignment
+
+
+ROUND_FIELDS = [
+    "sign_due_on",
+    "original_deadline",
+    "supervision_round",
+    "ladder_level",
+    "extension_count",
+    "next_check_at",
+]
+
+
+def _start_supervision_round(problem: Problem, deadline: dt.date, kind: str) -> None:
+    """Each 交办 and 重办 starts a new round of the escalation ladder; the scheduler looks at it next sweep."""
+    problem.sign_due_on = sign_due(problem.category_id, kind, today())
+    problem.original_deadline = deadline
+    problem.supervision_round += 1
+    problem.ladder_level = 0
+    problem.extension_count = 0
+    problem.next_check_at = now()
 
 
 def _require_lead_unit(actor: User, problem: Problem, what: str) -> None:
@@ -279,7 +307,8 @@ def do_return_problem(problem: Problem, *, actor: User, reason: str, expected_ve
     problem = _lock(problem, expected_version)
     _require_lead_unit(actor, problem, "退单")
     problem.status = next_status(problem.status, Step.RETURN)
-    _save(problem, ["status"])
+    problem.next_check_at = None  # back with the coordinator: the ladder stops until it is assigned again
+    _save(problem, ["status", "next_check_at"])
     record_event(
         Verb.PROBLEM_RETURNED,
         actor=actor,
@@ -352,7 +381,8 @@ def do_apply_closure(
     with _stored_files_removed_on_failure() as written:
         _store_uploads(problem, uploads, types, actor=actor, written=written, closure=closure)
         problem.latest_progress = closure.summary
-        _save(problem, ["status", "latest_progress"])
+        problem.next_check_at = None  # the ladder pauses while the verifier decides
+        _save(problem, ["status", "latest_progress", "next_check_at"])
         record_event(
             Verb.CLOSURE_APPLIED,
             actor=actor,
@@ -386,7 +416,8 @@ def do_decide_closure(
     closure.decided_at = now()
     closure.decision_reason = reason.strip()
     closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_reason"])
-    fields = ["status"]
+    problem.next_check_at = now()  # closed: the 解决问题报告单; rejected: the ladder resumes
+    fields = ["status", "next_check_at"]
     if accept:
         problem.closed_at = closure.decided_at
         problem.progress_percent = 100
@@ -412,12 +443,16 @@ def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_ve
     problem.status = next_status(problem.status, Step.REOPEN)
     problem.closed_at = None
     problem.reopen_count += 1
-    _save(problem, ["status", "closed_at", "reopen_count"])
+    # A reopened problem gets a fresh time limit by rule and a new round of the ladder.
+    problem.deadline = default_deadline(problem.category_id, problem.kind, today())
+    _start_supervision_round(problem, problem.deadline, problem.kind)
+    _save(problem, ["status", "closed_at", "reopen_count", "deadline", *ROUND_FIELDS])
+    Assignment.objects.filter(problem=problem, is_current=True).update(deadline=problem.deadline)
     record_event(
         Verb.PROBLEM_REOPENED,
         actor=actor,
         problem=problem,
-        summary=f"重办：{reason.strip()}",
-        data={"reason": reason.strip(), "count": problem.reopen_count},
+        summary=f"重办：{reason.strip()}；新的整改时限{problem.deadline:%Y年%m月%d日}",
+        data={"reason": reason.strip(), "count": problem.reopen_count, "deadline": problem.deadline.isoformat()},
     )
     return problem

@@ -30,6 +30,7 @@ from taizhang.problems.models import (
     ProgressReport,
     RectificationKind,
 )
+from taizhang.supervision.timelimits import light_for
 
 router = Router(tags=["问题台账"])
 
@@ -59,6 +60,9 @@ class ProblemOut(Schema):
     deadline: dt.date | None = Field(description="整改时限")
     progress_percent: int = Field(description="整改进度（%）")
     is_overdue: bool = Field(description="是否超期")
+    light: str = Field(description="状态灯：green 绿灯 / yellow 黄灯（临近到期）/ red 红灯（超期）/ none 无")
+    light_label: str = Field(description="状态灯说明，如“超期3个工作日”")
+    overdue_workdays: int = Field(description="超期工作日数")
     closed_at: dt.datetime | None = Field(description="销号时间")
     version: int = Field(description="版本号；提交操作时作为 expected_version 传回")
 
@@ -77,6 +81,18 @@ class ProblemOut(Schema):
     @staticmethod
     def resolve_is_overdue(obj: Problem) -> bool:
         return obj.is_overdue()
+
+    @staticmethod
+    def resolve_light(obj: Problem) -> str:
+        return light_for(obj).color
+
+    @staticmethod
+    def resolve_light_label(obj: Problem) -> str:
+        return light_for(obj).label
+
+    @staticmethod
+    def resolve_overdue_workdays(obj: Problem) -> int:
+        return light_for(obj).overdue_workdays
 
 
 class ProblemPage(Schema):
@@ -267,6 +283,7 @@ class LedgerQuery(Schema):
     source: str | None = Field(None, description="发现方式：self_found / exposed")
     campaign: str | None = Field(None, description="活动 id")
     overdue: str | None = Field(None, description="仅超期：true / on / 1")
+    light: str | None = Field(None, description="状态灯：red / yellow / green")
     deadline_from: str | None = Field(None, description="整改时限自（YYYY-MM-DD）")
     deadline_to: str | None = Field(None, description="整改时限至（YYYY-MM-DD）")
     sort: str | None = Field(
@@ -291,7 +308,7 @@ class AssignIn(VersionIn):
     kind: RectificationKind = Field(
         description="整改类型：immediate 立行立改 / time_limited 限期整改 / long_term 长期坚持"
     )
-    deadline: dt.date = Field(description="整改时限")
+    deadline: dt.date | None = Field(None, description="整改时限；不填则按时限规则（N 个工作日）计算")
     milestones: list[MilestoneIn] = Field(description="路线图，至少一个节点")
 
 

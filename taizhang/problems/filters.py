@@ -51,6 +51,9 @@ class LedgerFilterForm(forms.Form):
         label="活动", required=False, queryset=Campaign.objects.all(), empty_label="全部活动"
     )
     overdue = forms.BooleanField(label="仅超期", required=False)
+    light = forms.ChoiceField(
+        label="状态灯", required=False, choices=[("", "全部"), ("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")]
+    )
     deadline_from = forms.DateField(label="时限自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     deadline_to = forms.DateField(label="时限至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
@@ -80,6 +83,10 @@ class LedgerFilterForm(forms.Form):
             qs = qs.filter(Exists(OpinionLink.objects.filter(problem=OuterRef("pk"), opinion__channel=data["channel"])))
         if data.get("overdue"):
             qs = qs.overdue(today())
+        if data.get("light"):
+            from taizhang.supervision.timelimits import filter_light
+
+            qs = filter_light(qs, data["light"])  # type: ignore[assignment]
         if data.get("deadline_from"):
             qs = qs.filter(deadline__gte=data["deadline_from"])
         if data.get("deadline_to"):

@@ -55,7 +55,12 @@ class AssignForm(VersionedForm):
     responsible_person = forms.CharField(label="责任人", max_length=50)
     measures = forms.CharField(label="整改措施", widget=forms.Textarea)
     kind = forms.ChoiceField(label="整改类型", choices=RectificationKind.choices)
-    deadline = forms.DateField(label="整改时限", widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label="整改时限",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则按时限规则自动计算（按工作日，节假日顺延）",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -96,6 +96,15 @@ class Problem(models.Model):
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
     version = models.PositiveIntegerField(default=1)
 
+    # Supervision (督办): when the scheduler must next look at this problem, how far up the ladder it has gone
+    # in this round (a round starts at each 交办 or 重办), and the 延期 granted.
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    supervision_round = models.PositiveIntegerField(default=0)
+    ladder_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    sign_due_on = models.DateField(_("签收时限"), null=True, blank=True)
+    original_deadline = models.DateField(_("原整改时限"), null=True, blank=True)
+    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+
     objects = ProblemQuerySet.as_manager()
 
     class Meta:
@@ -108,6 +117,10 @@ class Problem(models.Model):
             models.Index(fields=["campaign", "status", "-id"], name="problem_campaign_status_idx"),
             models.Index(fields=["deadline", "status"], name="problem_deadline_idx"),
             models.Index(fields=["category", "-id"], name="problem_category_idx"),
+            # The scheduler's sweep reads only rows with something due: a partial index keeps that tiny.
+            models.Index(
+                fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="problem_next_check_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,3 +1,154 @@
-from ninja import Router
+"""/api/v1/supervision: 督办记录 and their documents, 延期, the inbox. The same actions as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, page_of
+from taizhang.clock import now
+from taizhang.problems.access import access_problem_by_id
+from taizhang.supervision import actions
+from taizhang.supervision.access import access_action_by_id, access_extension_by_id, actions_visible_to, inbox_of
+from taizhang.supervision.models import ExtensionRequest, SupervisionAction
+from taizhang.supervision.timelimits import light_for
 
 router = Router(tags=["督查督办"])
+
+
+class ActionOut(Schema):
+    id: int
+    problem_id: int | None = Field(description="问题 id；整改通知单为单位级，无问题")
+    unit: UnitRef = Field(description="主送单位")
+    rung: str = Field(description="督办阶梯代码，如 supervision_notice")
+    rung_name: str = Field(description="督办阶梯（中文）")
+    due_on: dt.date = Field(description="应督办日期（补发时为原应发日期）")
+    fired_at: dt.datetime = Field(description="实际生成时间")
+    doc_number: str = Field(description="发文字号；无文书时为空")
+    title: str = Field(description="文书标题")
+    signed_at: dt.datetime | None = Field(description="签收时间")
+
+    @staticmethod
+    def resolve_rung(obj: SupervisionAction) -> str:
+        return obj.rung.code
+
+    @staticmethod
+    def resolve_rung_name(obj: SupervisionAction) -> str:
+        return obj.rung.name
+
+
+class ActionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ActionOut]
+
+
+class LightOut(Schema):
+    problem_id: int
+    deadline: dt.date | None
+    light: str = Field(description="green / yellow / red / none")
+    label: str
+    overdue_workdays: int
+    workdays_left: int
+    extension_count: int
+    ladder_level: int = Field(description="本轮已到达的督办级别")
+
+
+class ExtensionIn(Schema):
+    new_deadline: dt.date = Field(description="申请延至")
+    reason: str = Field(description="延期理由")
+
+
+class ExtensionDecisionIn(Schema):
+    approve: bool = Field(description="true 批准 / false 不批准")
+    note: str = Field("", description="审批意见；不批准时必填")
+
+
+class ExtensionOut(Schema):
+    id: int
+    problem_id: int
+    old_deadline: dt.date
+    new_deadline: dt.date
+    reason: str
+    status: str = Field(description="pending 待审批 / approved 已批准 / rejected 不批准")
+    decision_note: str
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str
+    problem_id: int | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NotificationPage(Schema):
+    count: int
+    unread: int
+    page: int
+    page_size: int
+    items: list[NotificationOut]
+
+
+@router.get("/actions", response={200: ActionPage, **ERRORS}, summary="督办记录（本单位或全部）")
+def list_actions(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    qs = actions_visible_to(api_user(request)).order_by("-fired_at", "-id")
+    count, items = page_of(qs, paging)
+    return {"count": count, "page": paging.page, "page_size": paging.page_size, "items": items}
+
+
+@router.post("/actions/{action_id}/sign", response={200: ActionOut, **ERRORS}, summary="签收督办文书")
+def sign_action(request: HttpRequest, action_id: int) -> SupervisionAction:
+    user = api_user(request)
+    action = actions.do_sign_document(access_action_by_id(user, action_id), actor=user)
+    return access_action_by_id(user, action.pk)
+
+
+@router.get("/problems/{problem_id}/light", response={200: LightOut, **ERRORS}, summary="问题的状态灯")
+def problem_light(request: HttpRequest, problem_id: int) -> dict[str, Any]:
+    problem = access_problem_by_id(api_user(request), problem_id)
+    light = light_for(problem)
+    return {
+        "problem_id": problem.pk,
+        "deadline": problem.deadline,
+        "light": light.color,
+        "label": light.label,
+        "overdue_workdays": light.overdue_workdays,
+        "workdays_left": light.workdays_left,
+        "extension_count": problem.extension_count,
+        "ladder_level": problem.ladder_level,
+    }
+
+
+@router.post("/problems/{problem_id}/extensions", response={200: ExtensionOut, **ERRORS}, summary="申请延期")
+def request_extension(request: HttpRequest, problem_id: int, payload: ExtensionIn) -> ExtensionRequest:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    return actions.do_request_extension(problem, actor=user, new_deadline=payload.new_deadline, reason=payload.reason)
+
+
+@router.post("/extensions/{extension_id}/decide", response={200: ExtensionOut, **ERRORS}, summary="审批延期")
+def decide_extension(request: HttpRequest, extension_id: int, payload: ExtensionDecisionIn) -> ExtensionRequest:
+    user = api_user(request)
+    extension = access_extension_by_id(user, extension_id)
+    return actions.do_decide_extension(extension, actor=user, approve=payload.approve, note=payload.note)
+
+
+@router.get("/notifications", response={200: NotificationPage, **ERRORS}, summary="站内消息")
+def list_notifications(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
+    qs = inbox_of(api_user(request))
+    count, items = page_of(qs, paging)
+    unread = qs.filter(read_at__isnull=True).count()
+    return {"count": count, "unread": unread, "page": paging.page, "page_size": paging.page_size, "items": items}
+
+
+@router.post("/notifications/read", response={200: dict[str, int], **ERRORS}, summary="全部标为已读")
+def mark_notifications_read(request: HttpRequest) -> dict[str, int]:
+    n = inbox_of(api_user(request)).filter(read_at__isnull=True).update(read_at=now())
+    return {"marked": n}

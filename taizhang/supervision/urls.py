@@ -1,3 +1,17 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from taizhang.supervision import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.supervision_index, name="supervision_index"),
+    path("documents/<int:pk>/", views.document_detail, name="supervision_document"),
+    path("documents/<int:pk>/document.docx", views.document_docx, name="supervision_document_docx"),
+    path("documents/<int:pk>/document.pdf", views.document_pdf, name="supervision_document_pdf"),
+    path("documents/<int:pk>/sign/", views.document_sign, name="supervision_document_sign"),
+    path("problems/<int:pk>/extension/", views.extension_request, name="supervision_extension_request"),
+    path("extensions/<int:pk>/decide/", views.extension_decide, name="supervision_extension_decide"),
+    path("inbox/", views.inbox, name="supervision_inbox"),
+    path("subscriptions/", views.subscriptions, name="supervision_subscriptions"),
+    path("accountability/", views.accountability, name="supervision_accountability"),
+    path("calendar/", views.calendar, name="supervision_calendar"),
+]

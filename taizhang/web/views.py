@@ -11,6 +11,8 @@ from taizhang.intake.models import Opinion, OpinionStatus
 from taizhang.lib.codes import normalise_receipt_code
 from taizhang.lib.masking import mask_text
 from taizhang.problems.models import Problem, Status
+from taizhang.supervision.access import inbox_of
+from taizhang.supervision.timelimits import light_counts
 from taizhang.web.http import AuthedHttpRequest
 
 
@@ -23,6 +25,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "status_counts": [(s, by_status.get(s.value, 0)) for s in Status],
         "total": sum(by_status.values()),
         "overdue": problems.overdue(today()).count(),
+        "lights": light_counts(problems),
+        "unread": inbox_of(request.user).filter(read_at__isnull=True).count(),
         "untriaged_count": untriaged.count(),
         "oldest_untriaged": untriaged.order_by("received_at").first(),
         "to_sign": problems.filter(status=Status.ASSIGNED, lead_unit_id=request.user.unit_id).count()

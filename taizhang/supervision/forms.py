@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from taizhang.accounts.models import Unit, UnitKind, User
+from taizhang.supervision.models import FormTemplate, Rung, Sanction
+
+
+class ExtensionRequestForm(forms.Form):
+    new_deadline = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="审批结论", choices=[("approve", "批准延期"), ("reject", "不批准")])
+    note = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _units() -> Any:
+    return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP)
+
+
+class AccountabilityForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=_units(), empty_label="请选择")
+    person = forms.ModelChoiceField(
+        label="被问责人（系统用户）",
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        empty_label="（不选）",
+    )
+    person_name = forms.CharField(label="被问责人（未在系统中的）", max_length=50, required=False)
+    sanction = forms.ChoiceField(label="问责方式", choices=[("", "请选择"), *Sanction.choices])
+    reason = forms.CharField(label="问责事由", widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    problem_number = forms.CharField(label="相关问题编号", max_length=30, required=False)
+    document_number = forms.CharField(label="相关督办文书（发文字号）", max_length=40, required=False)
+
+
+class CalendarYearForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    holidays = forms.CharField(
+        label="放假安排",
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "元旦 2027-01-01 至 2027-01-03\n春节 2027-02-06 至 2027-02-13"}
+        ),
+        help_text="每行一个节日：节日名 开始日期 至 结束日期",
+    )
+    makeup_days = forms.CharField(
+        label="调休上班日",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "春节 2027-02-14"}),
+        help_text="每行一个：节日名 日期（须为周六或周日）",
+    )
+    source = forms.CharField(label="文件依据", max_length=100, required=False)
+
+
+class SubscriptionForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=_units(), empty_label="请选择")
+    subscribed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class FormTemplateAdminForm(forms.ModelForm[FormTemplate]):
+    """The admin's form for wording: refuses a missing or unknown placeholder before anything is saved."""
+
+    class Meta:
+        model = FormTemplate
+        fields = ["header", "number_prefix", "title", "body", "issuer"]
+
+    def clean_body(self) -> str:
+        from taizhang.supervision.documents import template_errors
+
+        body: str = self.cleaned_data["body"]
+        if errors := template_errors(self.instance.kind, body):
+            raise forms.ValidationError(errors)
+        return body
+
+
+class RungFilterForm(forms.Form):
+    rung = forms.ModelChoiceField(label="督办阶梯", queryset=Rung.objects.all(), required=False, empty_label="全部")
+    unit = forms.ModelChoiceField(label="单位", queryset=_units(), required=False, empty_label="全部单位")
+    unsigned = forms.BooleanField(label="仅未签收", required=False)

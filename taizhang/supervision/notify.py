@@ -1,0 +1,135 @@
+"""Notifications: the in-app inbox row is written in the action's transaction; email (Django's mail backend)
+and SMS (a pluggable sender) go out after commit, so a rolled-back action never tells anyone anything."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from taizhang.accounts.models import UNIT_ROLES, User
+from taizhang.clock import now
+from taizhang.supervision.models import Notification, RedItemSubscription
+
+if TYPE_CHECKING:
+    from taizhang.problems.models import Problem
+
+log = logging.getLogger("taizhang.notify")
+
+
+class SmsSender(Protocol):
+    def send(self, phone: str, text: str) -> None: ...
+
+
+class LoggingSmsSender:
+    """The default: writes the SMS to the log. A real gateway implements the same `send`."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.info("SMS to %s: %s", phone, text)
+
+
+def sms_sender() -> SmsSender:
+    path = getattr(settings, "TAIZHANG_SMS_SENDER", "taizhang.supervision.notify.LoggingSmsSender")
+    sender: SmsSender = import_string(path)()
+    return sender
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str
+    body: str
+    url: str = ""
+    problem: Problem | None = None
+    sms: bool = False
+
+
+class Recipients:
+    """Who hears about a unit's items, looked up once per unit for a whole sweep."""
+
+    def __init__(self) -> None:
+        self._members: dict[int, list[User]] = {}
+        self._subscribers: dict[int, list[User]] = {}
+
+    def preload(self, unit_ids: set[int]) -> None:
+        """Two queries for every unit of a batch, instead of two per unit."""
+        missing = unit_ids - set(self._members)
+        if not missing:
+            return
+        for unit_id in missing:
+            self._members[unit_id] = []
+            self._subscribers[unit_id] = []
+        for user in User.objects.filter(unit_id__in=missing, role__in=UNIT_ROLES, is_active=True):
+            assert user.unit_id is not None
+            self._members[user.unit_id].append(user)
+        subs = RedItemSubscription.objects.filter(unit_id__in=missing, user__is_active=True).select_related("user")
+        for sub in subs:
+            self._subscribers[sub.unit_id].append(sub.user)
+
+    def unit_members(self, unit_id: int) -> list[User]:
+        if unit_id not in self._members:
+            self._members[unit_id] = list(User.objects.filter(unit_id=unit_id, role__in=UNIT_ROLES, is_active=True))
+        return self._members[unit_id]
+
+    def red_item_subscribers(self, unit_id: int) -> list[User]:
+        if unit_id not in self._subscribers:
+            subs = RedItemSubscription.objects.filter(unit_id=unit_id, user__is_active=True).select_related("user")
+            self._subscribers[unit_id] = [s.user for s in subs]
+        return self._subscribers[unit_id]
+
+
+def notify(users: Iterable[User], message: Message) -> list[Notification]:
+    """Inbox rows now; email and SMS copies after commit."""
+    return notify_many([(users, message)])
+
+
+def notify_many(batch: Sequence[tuple[Iterable[User], Message]]) -> list[Notification]:
+    """Several messages with one INSERT of inbox rows."""
+    at = now()
+    rows: list[Notification] = []
+    copies: list[tuple[Message, list[str], list[str]]] = []
+    for users, message in batch:
+        unique = list({u.pk: u for u in users}.values())
+        rows += [
+            Notification(
+                recipient=u,
+                title=message.title,
+                body=message.body,
+                url=message.url,
+                problem=message.problem,
+                created_at=at,
+            )
+            for u in unique
+        ]
+        emails = [u.email for u in unique if u.email]
+        phones = [u.phone for u in unique if u.phone] if message.sms else []
+        if emails or phones:
+            copies.append((message, emails, phones))
+    Notification.objects.bulk_create(rows, batch_size=1000)
+    if copies:
+
+        def send_all() -> None:
+            for copy in copies:
+                _send_copies(*copy)
+
+        transaction.on_commit(send_all)
+    return rows
+
+
+def _send_copies(message: Message, emails: Sequence[str], phones: Sequence[str]) -> None:
+    try:
+        if emails:
+            body = message.body + (f"\n\n{message.url}" if message.url else "")
+            subject = f"【台账】{message.title}"
+            send_mass_mail([(subject, body, None, [e]) for e in emails], fail_silently=False)
+        sender = sms_sender() if phones else None
+        for phone in phones:
+            assert sender is not None
+            sender.send(phone, f"【台账】{message.title}")
+    except Exception:  # a mail server down must not undo what was already committed
+        log.exception("notification copies for %r not sent", message.title)

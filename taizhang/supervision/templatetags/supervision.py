@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from taizhang.problems.models import Problem
+from taizhang.supervision.timelimits import light_for
+
+register = template.Library()
+
+
+@register.simple_tag
+def light(problem: Problem) -> str:
+    """The status light: 绿灯 / 黄灯 / 红灯 with working days left or overdue; nothing for closed problems."""
+    result = light_for(problem)
+    if result.color == "none":
+        return ""
+    names = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+    return format_html(
+        '<span class="{}" title="{}"><i aria-hidden="true"></i>{}</span>', result.css, names[result.color], result.label
+    )
+
+
+@register.inclusion_tag("supervision/_problem_panel.html", takes_context=True)
+def supervision_panel(context: template.Context, problem: Problem) -> dict[str, Any]:
+    from taizhang.problems.access import is_lead_unit_member
+    from taizhang.problems.models import Status
+    from taizhang.supervision.access import EXTENSION_DECIDERS
+    from taizhang.supervision.config import get_config
+    from taizhang.supervision.forms import ExtensionDecisionForm, ExtensionRequestForm
+    from taizhang.supervision.models import ExtensionStatus
+
+    user = context["request"].user
+    extensions = list(problem.extension_requests.select_related("requested_by", "decided_by"))
+    pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    rule = get_config().rule_for(problem.category_id, problem.kind) if problem.kind else None
+    open_status = problem.status in (Status.ASSIGNED, Status.RECTIFYING)
+    return {
+        "problem": problem,
+        "rule": rule,
+        "actions": problem.supervision_actions.select_related("rung").order_by("due_on", "id"),
+        "extensions": extensions,
+        "pending": pending,
+        "can_request": open_status and pending is None and is_lead_unit_member(user, problem),
+        "can_decide": pending is not None and user.role in EXTENSION_DECIDERS,
+        "request_form": ExtensionRequestForm(prefix="extension"),
+        "decision_form": ExtensionDecisionForm(prefix="extension_decision"),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,66 @@
+"""Inbox rows for every rung, email through Django's mail backend, SMS through the adapter, leaders' subscriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from taizhang.audit.models import AuditEvent, Verb
+from taizhang.supervision.models import Notification
+from taizhang.supervision.scheduler import sweep
+from taizhang.supervision.tests.helpers import assign, at, new_problem
+
+D = dt.date
+
+
+def test_it_notifies_the_unit_and_subscribed_leaders_of_red_items(
+    client: Client, cast: SimpleNamespace, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    cast.officer.email, cast.officer.phone = "officer@qx.example", "13800000001"
+    cast.officer.save(update_fields=["email", "phone"])
+    client.force_login(cast.leader)
+    response = client.post(reverse("supervision_subscriptions"), {"unit": cast.basic.pk, "subscribed": "on"})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(verb=Verb.SUBSCRIPTION_CHANGED).count() == 1
+    with time_machine.travel(at(D(2026, 11, 2)), tick=False) as traveller:
+        assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
+        sweep()  # the 问题预报单: not a red item
+        traveller.move_to(at(D(2026, 11, 12)))
+        with caplog.at_level(logging.INFO, logger="taizhang.notify"), django_capture_on_commit_callbacks(execute=True):
+            sweep()  # 签收 and deadline reminders (missed) and the 督办单 (red)
+    officer_titles = list(Notification.objects.filter(recipient=cast.officer).values_list("title", flat=True))
+    assert len(officer_titles) == 4 and any("督办：青教督〔2026〕1号" in t for t in officer_titles)
+    leader_titles = list(Notification.objects.filter(recipient=cast.leader).values_list("title", flat=True))
+    assert len(leader_titles) == 1 and "青教督〔2026〕1号" in leader_titles[0]
+    assert [m.to for m in mail.outbox] == [["officer@qx.example"]] * 3
+    assert "SMS to 13800000001" in caplog.text and caplog.text.count("SMS to") == 1  # only the red item by SMS
+    client.force_login(cast.officer)
+    page = client.get(reverse("supervision_inbox")).content.decode()
+    assert "青教督〔2026〕1号" in page and "未读" in page
+    client.post(reverse("supervision_inbox"))
+    assert not Notification.objects.filter(recipient=cast.officer, read_at__isnull=True).exists()
+
+
+def test_it_lets_only_leading_roles_subscribe(client: Client, cast: SimpleNamespace) -> None:
+    client.force_login(cast.officer)
+    assert client.get(reverse("supervision_subscriptions")).status_code == 403
+
+
+def test_it_lists_notifications_in_the_api(client: Client, cast: SimpleNamespace) -> None:
+    with time_machine.travel(at(D(2026, 11, 2)), tick=False):
+        assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
+        sweep()
+    client.force_login(cast.officer)
+    body = client.get("/api/v1/supervision/notifications").json()
+    assert body["count"] == 1 and body["unread"] == 1 and "问题预报" in body["items"][0]["title"]
+    assert client.post("/api/v1/supervision/notifications/read").json() == {"marked": 1}
+    actions = client.get("/api/v1/supervision/actions").json()
+    assert actions["items"][0]["doc_number"] == "青教预〔2026〕1号"

@@ -1,0 +1,107 @@
+"""Time limits by rule and the status light (绿灯 / 黄灯 / 红灯), both counted in working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
+
+from taizhang.clock import today
+from taizhang.problems.models import Problem, Status
+from taizhang.supervision.config import SupervisionConfig, get_config
+from taizhang.supervision.models import TimeLimitRule
+
+
+def default_deadline(
+    category_id: int | None, kind: str, start: dt.date, config: SupervisionConfig | None = None
+) -> dt.date:
+    """整改时限 by rule: N working days after the day of assignment."""
+    config = config or get_config()
+    rule = config.rule_for(category_id, kind)
+    return config.calendar.add_workdays(start, rule.rectify_workdays)
+
+
+def sign_due(category_id: int | None, kind: str, start: dt.date, config: SupervisionConfig | None = None) -> dt.date:
+    config = config or get_config()
+    return config.calendar.add_workdays(start, config.rule_for(category_id, kind).sign_workdays)
+
+
+@dataclass(frozen=True)
+class Light:
+    color: str  # green / yellow / red / none
+    label: str
+    overdue_workdays: int = 0
+    workdays_left: int = 0
+
+    @property
+    def css(self) -> str:
+        return f"light light-{self.color}"
+
+
+NO_LIGHT = Light("none", "")
+
+
+def light_for(problem: Problem, on: dt.date | None = None, config: SupervisionConfig | None = None) -> Light:
+    """Red when the deadline has passed, yellow within the rule's warning days, green otherwise.
+    Closed, unassigned and returned problems have no light."""
+    if problem.deadline is None or problem.status in (Status.CLOSED, Status.NEW, Status.RETURNED):
+        return NO_LIGHT
+    config = config or get_config()
+    on = on or today()
+    cal = config.calendar
+    if problem.deadline < on:
+        overdue = cal.workdays_between(problem.deadline, on)
+        label = f"超期{overdue}个工作日" if overdue else "已超期"
+        return Light("red", label, overdue_workdays=overdue)
+    left = cal.workdays_between(on, problem.deadline)
+    warn = config.rule_for(problem.category_id, problem.kind).warn_workdays
+    if left <= warn:
+        return Light("yellow", "今日到期" if left == 0 else f"{left}个工作日内到期", workdays_left=left)
+    return Light("green", f"剩余{left}个工作日", workdays_left=left)
+
+
+LIT_STATUSES = (Status.ASSIGNED, Status.RECTIFYING, Status.VERIFYING)
+
+
+def with_warn_until(qs: QuerySet[Problem], on: dt.date, config: SupervisionConfig | None = None) -> QuerySet[Problem]:
+    """Annotate `warn_until`: the last deadline that is yellow today under each problem's own rule (the most
+    specific rule wins, as in `rule_for`), so lists and counts agree with `light_for` in one query."""
+    config = config or get_config()
+    cal = config.calendar
+
+    def until(rule: TimeLimitRule) -> Value:
+        return Value(cal.add_workdays(on, rule.warn_workdays), output_field=DateField())
+
+    ranked = sorted(config.rules.items(), key=lambda kv: (kv[0][0] is None, kv[0][1] == ""))
+    whens = []
+    for (category_id, kind), rule in ranked:
+        cond = Q()
+        if category_id is not None:
+            cond &= Q(category_id=category_id)
+        if kind:
+            cond &= Q(kind=kind)
+        whens.append(When(cond, then=until(rule)) if cond else When(Q(pk__isnull=False), then=until(rule)))
+    default = until(config.rule_for(None, ""))
+    return qs.annotate(warn_until=Case(*whens, default=default, output_field=DateField()))
+
+
+def filter_light(qs: QuerySet[Problem], color: str, on: dt.date | None = None) -> QuerySet[Problem]:
+    on = on or today()
+    lit = qs.filter(status__in=LIT_STATUSES, deadline__isnull=False)
+    if color == "red":
+        return lit.filter(deadline__lt=on)
+    annotated = with_warn_until(lit.filter(deadline__gte=on), on)
+    if color == "yellow":
+        return annotated.filter(deadline__lte=F("warn_until"))
+    return annotated.filter(deadline__gt=F("warn_until"))
+
+
+def light_counts(qs: QuerySet[Problem], on: dt.date | None = None) -> dict[str, int]:
+    on = on or today()
+    lit = with_warn_until(qs.filter(status__in=LIT_STATUSES, deadline__isnull=False), on)
+    return lit.aggregate(
+        red=Count("id", filter=Q(deadline__lt=on)),
+        yellow=Count("id", filter=Q(deadline__gte=on, deadline__lte=F("warn_until"))),
+        green=Count("id", filter=Q(deadline__gt=F("warn_until"))),
+    )

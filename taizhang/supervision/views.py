@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from taizhang.accounts.models import Role
+from taizhang.clock import now
+from taizhang.errors import ActionError
+from taizhang.lib.workdays import official_arrangements
+from taizhang.problems.access import access_problem_by_id
+from taizhang.problems.models import Problem
+from taizhang.supervision import actions
+from taizhang.supervision.access import (
+    ACCOUNTABILITY_WRITERS,
+    SUBSCRIBERS,
+    access_action_by_id,
+    access_extension_by_id,
+    accountability_visible_to,
+    actions_visible_to,
+    can_read_accountability,
+    inbox_of,
+    is_signing_unit_member,
+)
+from taizhang.supervision.documents import docx_path, pdf_converter, pdf_path
+from taizhang.supervision.forms import (
+    AccountabilityForm,
+    CalendarYearForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    RungFilterForm,
+    SubscriptionForm,
+)
+from taizhang.supervision.models import CalendarYear, RedItemSubscription, SupervisionAction
+from taizhang.web.http import AuthedHttpRequest, report_action_error
+
+PAGE_SIZE = 50
+
+
+@login_required
+def supervision_index(request: AuthedHttpRequest) -> HttpResponse:
+    form = RungFilterForm(request.GET)
+    qs = actions_visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        qs = qs.filter(rung=data["rung"]) if data.get("rung") else qs
+        qs = qs.filter(unit=data["unit"]) if data.get("unit") else qs
+        qs = qs.filter(signed_at__isnull=True).exclude(doc_number="") if data.get("unsigned") else qs
+    page = Paginator(qs.order_by("-fired_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "supervision/index.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def document_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    action = access_action_by_id(request.user, pk)
+    context = {
+        "action": action,
+        "can_sign": is_signing_unit_member(request.user, action) and action.signed_at is None and action.doc_number,
+        "pdf_available": pdf_converter() is not None,
+    }
+    return render(request, "supervision/document.html", context)
+
+
+def _download(path: object, name: str, content_type: str) -> FileResponse:
+    response = FileResponse(open(str(path), "rb"), content_type=content_type)  # noqa: SIM115 - closed by Django
+    response["Content-Disposition"] = f"attachment; filename=\"document\"; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def document_docx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    action = access_action_by_id(request.user, pk)
+    if not action.doc_number:
+        raise Http404("该督办事项没有文书")
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _download(docx_path(action), f"{action.doc_number}{action.title}.docx", mime)
+
+
+@login_required
+def document_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    action = access_action_by_id(request.user, pk)
+    if not action.doc_number:
+        raise Http404("该督办事项没有文书")
+    path = pdf_path(action)
+    if path is None:
+        messages.error(request, "本服务器未安装 PDF 转换程序（LibreOffice），暂不能下载 PDF，请下载 Word 文档。")
+        return redirect("supervision_document", pk=action.pk)
+    return _download(path, f"{action.doc_number}{action.title}.pdf", "application/pdf")
+
+
+@login_required
+@require_POST
+def document_sign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    action = access_action_by_id(request.user, pk)
+    try:
+        actions.do_sign_document(action, actor=request.user)
+    except ActionError as exc:
+        report_action_error(request, None, exc)
+    else:
+        messages.success(request, "已签收。")
+    return redirect("supervision_document", pk=action.pk)
+
+
+@login_required
+@require_POST
+def extension_request(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem_by_id(request.user, pk)
+    form = ExtensionRequestForm(request.POST, prefix="extension")
+    if form.is_valid():
+        try:
+            actions.do_request_extension(
+                problem,
+                actor=request.user,
+                new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ActionError as exc:
+            return _problem_with_error(request, problem, exc)
+        messages.success(request, "延期申请已提交，等待牵头部门审批。")
+        return redirect("problem_detail", pk=problem.pk)
+    return _problem_with_error(request, problem, ActionError("请填写申请延至的日期和延期理由。"))
+
+
+@login_required
+@require_POST
+def extension_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    extension = access_extension_by_id(request.user, pk)
+    problem = access_problem_by_id(request.user, extension.problem_id)
+    form = ExtensionDecisionForm(request.POST, prefix="extension_decision")
+    if not form.is_valid():
+        return _problem_with_error(request, problem, ActionError("请选择审批结论。"))
+    try:
+        approve = form.cleaned_data["decision"] == "approve"
+        actions.do_decide_extension(extension, actor=request.user, approve=approve, note=form.cleaned_data["note"])
+    except ActionError as exc:
+        return _problem_with_error(request, problem, exc)
+    messages.success(request, "延期审批结论已记录。")
+    return redirect("problem_detail", pk=problem.pk)
+
+
+def _problem_with_error(request: AuthedHttpRequest, problem: Problem, exc: ActionError) -> HttpResponse:
+    from taizhang.problems.views import _detail_context
+
+    status = report_action_error(request, None, exc)
+    problem.refresh_from_db()
+    return render(request, "problems/problem_detail.html", _detail_context(request, problem, {}), status=status)
+
+
+@login_required
+def inbox(request: AuthedHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        inbox_of(request.user).filter(read_at__isnull=True).update(read_at=now())
+        messages.success(request, "已全部标为已读。")
+        return redirect("supervision_inbox")
+    page = Paginator(inbox_of(request.user).select_related("problem"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "supervision/inbox.html", {"page": page, "query": ""})
+
+
+@login_required
+def subscriptions(request: AuthedHttpRequest) -> HttpResponse:
+    if request.user.role not in SUBSCRIBERS:
+        raise PermissionDenied("只有局领导、牵头部门和纪检组可以订阅红灯事项。")
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            subscribed = form.cleaned_data["subscribed"]
+            actions.do_set_red_item_subscription(request.user, form.cleaned_data["unit"], subscribed=subscribed)
+            messages.success(request, "已订阅。" if subscribed else "已取消订阅。")
+        return redirect("supervision_subscriptions")
+    mine = set(RedItemSubscription.objects.filter(user=request.user).values_list("unit_id", flat=True))
+    units = [(u, u.pk in mine) for u in SubscriptionForm().fields["unit"].queryset]  # type: ignore[attr-defined]
+    return render(request, "supervision/subscriptions.html", {"units": units})
+
+
+@login_required
+def accountability(request: AuthedHttpRequest) -> HttpResponse:
+    if not can_read_accountability(request.user):
+        raise PermissionDenied("您的角色不能查看问责记录。")
+    can_write = request.user.role in ACCOUNTABILITY_WRITERS
+    form = AccountabilityForm(request.POST or None) if can_write else None
+    status = 200
+    if request.method == "POST" and form is not None:
+        if form.is_valid():
+            try:
+                _record_accountability(request, form)
+            except ActionError as exc:
+                status = report_action_error(request, form, exc)
+            else:
+                messages.success(request, "问责记录已保存。")
+                return redirect("supervision_accountability")
+        else:
+            status = 400
+    rows = accountability_visible_to(request.user).order_by("-recorded_at", "bundled_with_id", "id")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "supervision/accountability.html", {"form": form, "page": page, "query": ""}, status=status)
+
+
+def _record_accountability(request: AuthedHttpRequest, form: AccountabilityForm) -> None:
+    data = form.cleaned_data
+    problem = action = None
+    if number := data["problem_number"].strip():
+        problem = Problem.objects.filter(number=number).first()
+        if problem is None:
+            raise ActionError(f"问题编号“{number}”不存在。", field_errors={"problem_number": ["问题编号不存在。"]})
+    if doc := data["document_number"].strip():
+        action = SupervisionAction.objects.filter(doc_number=doc).first()
+        if action is None:
+            raise ActionError(f"发文字号“{doc}”不存在。", field_errors={"document_number": ["发文字号不存在。"]})
+    actions.do_record_accountability(
+        actor=request.user,
+        unit=data["unit"],
+        person=data["person"],
+        person_name=data["person_name"],
+        sanction=data["sanction"],
+        reason=data["reason"],
+        decided_on=data["decided_on"],
+        problem=problem,
+        action=action,
+    )
+
+
+@login_required
+def calendar(request: AuthedHttpRequest) -> HttpResponse:
+    is_admin = request.user.role == Role.ADMIN
+    form = CalendarYearForm(request.POST or None) if is_admin else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("只有系统管理员可以维护节假日安排。")
+        if form.is_valid():
+            try:
+                actions.do_save_calendar_year(actor=request.user, **form.cleaned_data)
+            except ActionError as exc:
+                status = report_action_error(request, form, exc)
+            else:
+                messages.success(request, f"{form.cleaned_data['year']}年节假日安排已保存。")
+                return redirect("supervision_calendar")
+        else:
+            status = 400
+    shipped = official_arrangements()
+    custom = {row.year: row for row in CalendarYear.objects.all()}
+    years = sorted(set(shipped) | set(custom), reverse=True)[:6]
+    rows = [(y, custom[y].arrangement() if y in custom else shipped[y], y in custom) for y in years]
+    return render(request, "supervision/calendar.html", {"form": form, "rows": rows}, status=status)
