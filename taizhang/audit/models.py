@@ -30,6 +30,7 @@ class Verb(models.TextChoices):
     CALENDAR_SAVED = "calendar_saved", _("保存节假日安排")
     SUPERVISION_CONFIG_CHANGED = "supervision_config_changed", _("修改督办配置")
     SUBSCRIPTION_CHANGED = "subscription_changed", _("红灯事项订阅")
+    PLAN_SUBMITTED = "plan_submitted", _("报送整改方案")
 
 
 class AuditEvent(models.Model):

@@ -68,6 +68,8 @@ def steps_for(user: User, problem: Problem) -> set[str]:
         mine.add(Step.ASSIGN)
     if lead:
         mine |= possible & {Step.SIGN, Step.RETURN, Step.APPLY_CLOSURE}
+    if Step.SUBMIT_PLAN in possible and lead and problem.plan_submitted_at is None:
+        mine.add(Step.SUBMIT_PLAN)
     if Step.REPORT_PROGRESS in possible and (lead or is_co_unit_member(user, problem)):
         mine.add(Step.REPORT_PROGRESS)
     if Step.ACCEPT_CLOSURE in possible and user.role in VERIFIER_ROLES:

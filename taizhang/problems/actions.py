@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from taizhang.accounts.models import Role, Unit
 from taizhang.audit.events import record_event
@@ -32,9 +33,10 @@ from taizhang.problems.models import (
     Problem,
     ProgressReport,
     RectificationKind,
+    RectificationPlan,
 )
 from taizhang.problems.transitions import Step, next_status
-from taizhang.supervision.timelimits import default_deadline, sign_due
+from taizhang.supervision.timelimits import default_deadline, plan_due, sign_due
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -106,6 +108,7 @@ def _store_uploads(
     written: list[str],
     progress_report: ProgressReport | None = None,
     closure: ClosureApplication | None = None,
+    plan: RectificationPlan | None = None,
 ) -> list[Attachment]:
     stored = []
     for upload, content_type in zip(uploads, types, strict=True):
@@ -118,6 +121,7 @@ def _store_uploads(
             problem=problem,
             progress_report=progress_report,
             closure=closure,
+            plan=plan,
             original_name=upload.name[:255],
             content_type=content_type,
             size=upload.size,
@@ -272,6 +276,8 @@ ROUND_FIELDS = [
     "ladder_level",
     "extension_count",
     "next_check_at",
+    "plan_due_on",
+    "plan_submitted_at",
 ]
 
 
@@ -283,6 +289,8 @@ def _start_supervision_round(problem: Problem, deadline: dt.date, kind: str) -> 
     problem.ladder_level = 0
     problem.extension_count = 0
     problem.next_check_at = now()
+    problem.plan_due_on = None  # the plan clock starts when the unit takes the problem up
+    problem.plan_submitted_at = None
 
 
 def _require_lead_unit(actor: User, problem: Problem, what: str) -> None:
@@ -295,9 +303,57 @@ def do_sign_problem(problem: Problem, *, actor: User, expected_version: int | No
     problem = _lock(problem, expected_version)
     _require_lead_unit(actor, problem, "签收")
     problem.status = next_status(problem.status, Step.SIGN)
-    _save(problem, ["status"])
-    record_event(Verb.PROBLEM_SIGNED, actor=actor, problem=problem, summary=f"{actor.unit}签收")
+    problem.plan_due_on = plan_due(problem.category_id, problem.kind, today())
+    problem.next_check_at = now()  # the plan clock starts: let the scheduler look again
+    _save(problem, ["status", "plan_due_on", "next_check_at"])
+    record_event(
+        Verb.PROBLEM_SIGNED,
+        actor=actor,
+        problem=problem,
+        summary=f"{actor.unit}签收，整改方案须于{problem.plan_due_on:%Y年%m月%d日}前报送",
+        data={"plan_due_on": problem.plan_due_on.isoformat()},
+    )
     return problem
+
+
+@transaction.atomic
+def do_submit_plan(
+    problem: Problem, *, actor: User, text: str, uploads: Sequence[Upload] = (), expected_version: int | None = None
+) -> RectificationPlan:
+    """报送整改方案: once per round, by the lead unit, while 整改中; it stops the plan clock (no approval step —
+    the plan is filed, and whether it worked is judged with the evidence at 验收)."""
+    if not text.strip():
+        raise ActionError("请填写整改方案。", field_errors={"text": ["请填写整改方案。"]})
+    types = check_uploads(uploads)
+    problem = _lock(problem, expected_version)
+    _require_lead_unit(actor, problem, "报送整改方案")
+    next_status(problem.status, Step.SUBMIT_PLAN)
+    if problem.plan_submitted_at is not None:
+        raise Conflict(f"本轮整改方案已于{timezone.localdate(problem.plan_submitted_at):%Y年%m月%d日}报送。")
+    assert actor.unit is not None
+    plan = RectificationPlan.objects.create(
+        problem=problem,
+        round=problem.supervision_round,
+        unit=actor.unit,
+        author=actor,
+        text=text.strip(),
+        due_on=problem.plan_due_on,
+        submitted_at=now(),
+    )
+    with _stored_files_removed_on_failure() as written:
+        _store_uploads(problem, uploads, types, actor=actor, written=written, plan=plan)
+        problem.plan_submitted_at = plan.submitted_at
+        problem.next_check_at = now()  # a sweep holding this row must not remind of a plan that is in
+        _save(problem, ["plan_submitted_at", "next_check_at"])
+        late = "（逾期报送）" if plan.is_late() else ""
+        record_event(
+            Verb.PLAN_SUBMITTED,
+            actor=actor,
+            problem=problem,
+            summary=f"{actor.unit}报送整改方案{late}：{plan.text}" + _files_note(uploads),
+            data={"plan": plan.pk, "round": plan.round, "late": bool(late), "files": len(uploads)},
+        )
+        return plan
 
 
 @transaction.atomic
@@ -446,6 +502,8 @@ def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_ve
     # A reopened problem gets a fresh time limit by rule and a new round of the ladder.
     problem.deadline = default_deadline(problem.category_id, problem.kind, today())
     _start_supervision_round(problem, problem.deadline, problem.kind)
+    # No 签收 after 重办: the unit is already at work, so a new plan is due from today.
+    problem.plan_due_on = plan_due(problem.category_id, problem.kind, today())
     _save(problem, ["status", "closed_at", "reopen_count", "deadline", *ROUND_FIELDS])
     Assignment.objects.filter(problem=problem, is_current=True).update(deadline=problem.deadline)
     record_event(

@@ -29,6 +29,7 @@ from taizhang.problems.models import (
     Problem,
     ProgressReport,
     RectificationKind,
+    RectificationPlan,
 )
 from taizhang.supervision.timelimits import light_for
 
@@ -171,6 +172,30 @@ class ProgressReportOut(Schema):
         return list(obj.attachments.all())
 
 
+class PlanOut(Schema):
+    id: int
+    round: int = Field(description="第几轮交办/重办")
+    unit: UnitRef
+    author: str = Field(description="报送人")
+    text: str = Field(description="整改方案")
+    due_on: dt.date | None = Field(description="报送时限")
+    submitted_at: dt.datetime
+    is_late: bool = Field(description="是否逾期报送")
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_author(obj: RectificationPlan) -> str:
+        return obj.author.display_name
+
+    @staticmethod
+    def resolve_is_late(obj: RectificationPlan) -> bool:
+        return obj.is_late()
+
+    @staticmethod
+    def resolve_attachments(obj: RectificationPlan) -> list[Attachment]:
+        return list(obj.attachments.all())
+
+
 class ClosureOut(Schema):
     id: int
     applied_by: str = Field(description="申请人")
@@ -221,9 +246,13 @@ class ProblemDetail(ProblemOut):
     assigned_at: dt.datetime | None
     latest_progress: str = Field(description="最新整改进展")
     reopen_count: int = Field(description="重办次数")
+    sign_due_on: dt.date | None = Field(description="签收时限")
+    plan_due_on: dt.date | None = Field(description="整改方案报送时限（签收或重办后按规则计算）")
+    plan_submitted_at: dt.datetime | None = Field(description="本轮整改方案报送时间；未报送为 null")
     steps: list[str] = Field(description="当前用户现在可以尝试的操作")
     opinions: list[OpinionBrief] = Field(description="对应的意见（含重复件）")
     assignment: AssignmentOut | None = Field(description="当前交办（含路线图）")
+    plans: list[PlanOut] = Field(description="整改方案（各轮）")
     progress_reports: list[ProgressReportOut]
     closures: list[ClosureOut] = Field(description="销号申请与验收")
     timeline: list[EventOut] = Field(description="时间线（审计记录）")
@@ -241,6 +270,10 @@ class ProblemDetail(ProblemOut):
     def resolve_assignment(obj: Problem) -> Assignment | None:
         current = obj.assignments.filter(is_current=True).select_related("lead_unit")
         return current.prefetch_related("co_units", "milestones").first()
+
+    @staticmethod
+    def resolve_plans(obj: Problem) -> list[RectificationPlan]:
+        return list(obj.plans.select_related("unit", "author").prefetch_related("attachments"))
 
     @staticmethod
     def resolve_progress_reports(obj: Problem) -> list[ProgressReport]:
@@ -314,6 +347,10 @@ class AssignIn(VersionIn):
 
 class ReasonIn(VersionIn):
     reason: str = Field(description="理由")
+
+
+class PlanIn(VersionIn):
+    text: str = Field(description="整改方案：整改目标、具体措施、责任人和完成时限")
 
 
 class ProgressIn(VersionIn):
@@ -403,6 +440,26 @@ def return_problem(request: HttpRequest, problem_id: int, payload: ReasonIn) -> 
     user = api_user(request)
     problem = access_problem_by_id(user, problem_id)
     actions.do_return_problem(problem, actor=user, reason=payload.reason, expected_version=payload.expected_version)
+    return _refreshed(request, problem)
+
+
+@router.post(
+    "/{problem_id}/plan",
+    response={200: ProblemOut, **ERRORS},
+    summary="报送整改方案（每轮一次，可附文件）",
+    openapi_extra=FILES_DOC,
+)
+def submit_plan(
+    request: HttpRequest,
+    problem_id: int,
+    payload: Form[PlanIn],
+    evidence: File[list[UploadedFile] | None] = None,
+) -> Problem:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    actions.do_submit_plan(
+        problem, actor=user, text=payload.text, uploads=_uploads(evidence), expected_version=payload.expected_version
+    )
     return _refreshed(request, problem)
 
 

@@ -89,6 +89,13 @@ class ReasonForm(VersionedForm):
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class PlanForm(VersionedForm):
+    text = forms.CharField(
+        label="整改方案", widget=forms.Textarea, help_text="整改目标、具体措施、责任人和完成时限；报送后不可修改"
+    )
+    evidence = MultipleFileField(label="附件", required=False, help_text="方案文件或佐证材料，可不附")
+
+
 class ProgressForm(VersionedForm):
     text = forms.CharField(label="整改进展", widget=forms.Textarea)
     percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100)

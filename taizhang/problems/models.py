@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clock import today
@@ -104,6 +105,10 @@ class Problem(models.Model):
     sign_due_on = models.DateField(_("签收时限"), null=True, blank=True)
     original_deadline = models.DateField(_("原整改时限"), null=True, blank=True)
     extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    # 整改方案: due N working days (by rule) after the unit takes the problem up; the ladder watches it until
+    # the plan of the current round is in. Both are reset at each 交办 and 重办.
+    plan_due_on = models.DateField(_("整改方案报送时限"), null=True, blank=True)
+    plan_submitted_at = models.DateTimeField(_("整改方案报送时间"), null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
 
@@ -199,6 +204,31 @@ class ProgressReport(models.Model):
         return f"{self.problem.number} {self.percent}%"
 
 
+class RectificationPlan(models.Model):
+    """整改方案: the lead unit's plan for one round of a problem, filed (报送备案) once; its substance is judged
+    with the results at 验收, so it stops the plan clock on arrival and needs no separate approval."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="plans")
+    round = models.PositiveIntegerField(help_text=_("第几轮交办/重办"))
+    unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("整改方案"))
+    due_on = models.DateField(_("报送时限"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("报送时间"))
+
+    class Meta:
+        verbose_name = _("整改方案")
+        verbose_name_plural = _("整改方案")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["problem", "round"], name="one_plan_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.problem.number} 整改方案（第{self.round}轮）"
+
+    def is_late(self) -> bool:
+        return self.due_on is not None and timezone.localdate(self.submitted_at) > self.due_on
+
+
 class ClosureDecision(models.TextChoices):
     PENDING = "pending", _("待验收")
     ACCEPTED = "accepted", _("验收通过")
@@ -231,7 +261,7 @@ class ClosureApplication(models.Model):
 
 
 class Attachment(models.Model):
-    """An evidence file, stored under MEDIA_ROOT by checksum, attached to a progress report or closure."""
+    """An evidence file, stored under MEDIA_ROOT by checksum, attached to a progress report, closure or plan."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="attachments")
     progress_report = models.ForeignKey(
@@ -239,6 +269,9 @@ class Attachment(models.Model):
     )
     closure = models.ForeignKey(
         ClosureApplication, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    plan = models.ForeignKey(
+        RectificationPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)

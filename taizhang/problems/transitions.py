@@ -12,6 +12,7 @@ class Step(StrEnum):
     ASSIGN = "assign"
     SIGN = "sign"
     RETURN = "return"
+    SUBMIT_PLAN = "submit_plan"
     REPORT_PROGRESS = "report_progress"
     APPLY_CLOSURE = "apply_closure"
     ACCEPT_CLOSURE = "accept_closure"
@@ -23,6 +24,7 @@ STEP_LABELS = {
     Step.ASSIGN: "交办",
     Step.SIGN: "签收",
     Step.RETURN: "退单",
+    Step.SUBMIT_PLAN: "报送整改方案",
     Step.REPORT_PROGRESS: "报告进展",
     Step.APPLY_CLOSURE: "申请销号",
     Step.ACCEPT_CLOSURE: "验收通过",
@@ -36,6 +38,7 @@ TRANSITIONS: dict[tuple[Status, Step], Status] = {
     (Status.ASSIGNED, Step.SIGN): Status.RECTIFYING,
     (Status.ASSIGNED, Step.RETURN): Status.RETURNED,
     (Status.RECTIFYING, Step.RETURN): Status.RETURNED,
+    (Status.RECTIFYING, Step.SUBMIT_PLAN): Status.RECTIFYING,
     (Status.RECTIFYING, Step.REPORT_PROGRESS): Status.RECTIFYING,
     (Status.RECTIFYING, Step.APPLY_CLOSURE): Status.VERIFYING,
     (Status.VERIFYING, Step.ACCEPT_CLOSURE): Status.CLOSED,

@@ -26,6 +26,7 @@ from taizhang.problems.forms import (
     AssignForm,
     ClosureForm,
     DecisionForm,
+    PlanForm,
     ProgressForm,
     ReasonForm,
     VersionedForm,
@@ -66,6 +67,7 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "assign": AssignForm,
     "sign": VersionedForm,
     "return": ReasonForm,
+    "submit_plan": PlanForm,
     "report_progress": ProgressForm,
     "apply_closure": ClosureForm,
     "decide_closure": DecisionForm,
@@ -90,6 +92,7 @@ def _detail_context(request: AuthedHttpRequest, problem: Problem, bound: dict[st
         "problem": problem,
         "opinions": [(o, reporter_label(request.user, o)) for o in opinions],
         "assignment": assignment,
+        "plans": problem.plans.select_related("author", "unit").prefetch_related("attachments"),
         "progress_reports": problem.progress_reports.select_related("author", "unit").prefetch_related("attachments"),
         "closures": problem.closures.select_related("applied_by", "decided_by").prefetch_related("attachments"),
         "events": AuditEvent.objects.filter(problem=problem).order_by("at", "id"),
@@ -128,6 +131,9 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
         "return": lambda: actions.do_return_problem(
             problem, actor=user, reason=data["reason"], expected_version=version
         ),
+        "submit_plan": lambda: actions.do_submit_plan(
+            problem, actor=user, text=data["text"], uploads=as_uploads(data["evidence"]), expected_version=version
+        ),
         "report_progress": lambda: actions.do_report_progress(
             problem,
             actor=user,
@@ -151,6 +157,7 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
         "assign": "已交办。",
         "sign": "已签收。",
         "return": "已退单，等待牵头部门重新交办。",
+        "submit_plan": "整改方案已报送。",
         "report_progress": "整改进展已报告。",
         "apply_closure": "销号申请已提交，等待验收。",
         "decide_closure": "验收结论已记录。",

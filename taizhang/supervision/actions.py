@@ -45,6 +45,7 @@ from taizhang.supervision.models import (
     Rung,
     Sanction,
     SupervisionAction,
+    Trigger,
 )
 from taizhang.supervision.notify import Message, Recipients, notify, notify_many
 
@@ -60,6 +61,7 @@ SIGNABLE = {
     FormKind.RECTIFICATION_NOTICE,
     FormKind.FORECAST,
 }
+PLAN_TRIGGERS = {Trigger.PLAN_DUE, Trigger.PLAN_OVERDUE}
 
 
 class LeaseLost(Exception):
@@ -118,9 +120,13 @@ def _message_for(action: SupervisionAction, recipients: Recipients) -> tuple[lis
     assert problem is not None
     what = f"{rung.name}" + (f"，印发《{action.title}》{action.doc_number}" if action.doc_number else "")
     url = reverse("supervision_document", args=[action.pk]) if action.doc_number else f"/problems/{problem.pk}/"
+    if rung.trigger in PLAN_TRIGGERS and problem.plan_due_on:
+        limit = f"整改方案报送时限{chinese_date(problem.plan_due_on)}，尚未报送整改方案"
+    else:
+        limit = f"整改时限{chinese_date(problem.deadline)}"
     message = Message(
         title=f"{problem.number} {rung.name}" + (f"：{action.doc_number}" if action.doc_number else ""),
-        body=f"“{problem.title}”整改时限{chinese_date(problem.deadline)}。{what}。",
+        body=f"“{problem.title}”{limit}。{what}。",
         url=url,
         problem=problem,
         sms=rung.is_red,

@@ -12,6 +12,7 @@ DEFAULT_RUNGS: list[tuple[str, str, int, str, int, str, bool]] = [
     ("forecast", "问题预报", 0, "on_assign", 0, "forecast", False),
     ("reminder", "到期提醒", 0, "before_deadline", 2, "", False),
     ("sign_reminder", "签收超时提醒", 0, "sign_overdue", 1, "", False),
+    ("plan_reminder", "整改方案超时提醒", 0, "plan_overdue", 1, "", False),
     ("periodic_report", "定期报告提醒", 0, "periodic_report", 0, "", False),
     ("supervision_notice", "督办", 1, "after_deadline", 1, "supervision_notice", True),
     ("criticism", "通报批评", 2, "after_deadline", 5, "criticism", True),

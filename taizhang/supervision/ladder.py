@@ -55,6 +55,20 @@ def _periodic(problem: Problem, config: SupervisionConfig, now: dt.datetime) -> 
         period += 1
 
 
+def _plan_reminders(problem: Problem, config: SupervisionConfig) -> list[Due]:
+    """整改方案: watched while the problem is 整改中 and this round's plan is not in; once per plan deadline."""
+    due_on = problem.plan_due_on
+    if problem.status != Status.RECTIFYING or due_on is None or problem.plan_submitted_at is not None:
+        return []
+    cal, lapse = config.calendar, f"plan-{due_on.isoformat()}"
+    out = [
+        Due(r, cal.add_workdays(due_on, -r.offset_workdays), lapse) for r in config.rungs_by_trigger(Trigger.PLAN_DUE)
+    ]
+    for rung in config.rungs_by_trigger(Trigger.PLAN_OVERDUE):
+        out.append(Due(rung, cal.add_workdays(due_on, max(rung.offset_workdays, 1)), lapse))
+    return out
+
+
 def _candidates(problem: Problem, config: SupervisionConfig, now: dt.datetime) -> list[Due]:
     """Every rung that this problem's current state could call for, with its date."""
     cal = config.calendar
@@ -73,6 +87,7 @@ def _candidates(problem: Problem, config: SupervisionConfig, now: dt.datetime) -
     if problem.status == Status.ASSIGNED and problem.sign_due_on:
         for rung in config.rungs_by_trigger(Trigger.SIGN_OVERDUE):
             out.append(Due(rung, cal.add_workdays(problem.sign_due_on, max(rung.offset_workdays, 1))))
+    out += _plan_reminders(problem, config)
     out += _periodic(problem, config, now)
     for rung in config.rungs_by_trigger(Trigger.AFTER_DEADLINE):
         out.append(Due(rung, cal.add_workdays(problem.deadline, max(rung.offset_workdays, 1))))

@@ -73,6 +73,8 @@ class Trigger(models.TextChoices):
     ON_CLOSE = "on_close", _("销号时")
     SIGN_OVERDUE = "sign_overdue", _("超过签收时限N个工作日未签收")
     PERIODIC_REPORT = "periodic_report", _("长期坚持问题按规则定期报告")
+    PLAN_DUE = "plan_due", _("整改方案报送时限前N个工作日仍未报送")
+    PLAN_OVERDUE = "plan_overdue", _("超过整改方案报送时限N个工作日未报送")
     UNIT_BACKLOG = "unit_backlog", _("单位超期问题达到N个")
 
 

@@ -27,6 +27,12 @@ def sign_due(category_id: int | None, kind: str, start: dt.date, config: Supervi
     return config.calendar.add_workdays(start, config.rule_for(category_id, kind).sign_workdays)
 
 
+def plan_due(category_id: int | None, kind: str, start: dt.date, config: SupervisionConfig | None = None) -> dt.date:
+    """整改方案报送时限: N working days (by rule) after the day the unit took the problem up (签收 or 重办)."""
+    config = config or get_config()
+    return config.calendar.add_workdays(start, config.rule_for(category_id, kind).plan_workdays)
+
+
 @dataclass(frozen=True)
 class Light:
     color: str  # green / yellow / red / none

@@ -216,7 +216,7 @@ def test_it_never_shows_the_unit_who_reported_it(
     assert opinion["reporter"] == "实名（不向责任单位公开）"
     assert opinion["receipt_code"] is None
     assert "13812345678" not in opinion["text"] and "138****5678" in opinion["text"]
-    assert set(body["steps"]) == {"report_progress", "apply_closure", "return"}
+    assert set(body["steps"]) == {"submit_plan", "report_progress", "apply_closure", "return"}
 
 
 def test_it_shows_a_problem_in_constant_queries(
@@ -229,12 +229,13 @@ def test_it_shows_a_problem_in_constant_queries(
 
     report()
     client.force_login(cast.coordinator)
-    # session, user, problem, opinions, assignment, co-units, milestones, reports, their files, closures, timeline
-    with django_assert_num_queries(11):
+    # session, user, problem, opinions, assignment, co-units, milestones, plans, reports, their files, closures,
+    # timeline (a plan's files are prefetched only when there is a plan: one more query then, never more)
+    with django_assert_num_queries(12):
         client.get(f"/api/v1/problems/{problem.pk}")
     for _ in range(3):
         report()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert len(client.get(f"/api/v1/problems/{problem.pk}").json()["progress_reports"]) == 4
 
 

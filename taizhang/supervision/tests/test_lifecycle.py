@@ -32,7 +32,10 @@ def test_it_walks_a_problem_through_the_spring_festival(client: Client, cast: Si
         assert problem.sign_due_on == D(2026, 2, 11)
         sweep()
         assert fired(problem) == [("forecast", D(2026, 2, 10), "青教预〔2026〕1号")]
-        problem_actions.do_sign_problem(problem, actor=cast.officer)
+        problem = problem_actions.do_sign_problem(problem, actor=cast.officer)
+        assert problem.plan_due_on == D(2026, 2, 11)  # 立行立改: the plan within 1 working day of signing
+        traveller.move_to(at(D(2026, 2, 11), 16))
+        problem_actions.do_submit_plan(problem, actor=cast.officer, text="当日约谈涉事教师，三日内清退补课费用。")
 
         traveller.move_to(at(D(2026, 2, 14)))  # the make-up Saturday: a working day, nothing due yet
         assert sweep().fired == 0
