@@ -201,10 +201,17 @@ class DemoLoader:
     def _progress(self, step: Step) -> None:
         args = step.args
         problem = self.problems[args["issue"]]
+        self._file_plan_first(problem, self.users[args["actor"]])
         uploads = [self._png(problem, f"进展{step.seq}", "整改现场照片.png")] if args["photo"] else []
         actions.do_report_progress(
             problem, actor=self.users[args["actor"]], text=args["text"], percent=args["percent"], uploads=uploads
         )
+
+    def _file_plan_first(self, problem: Problem, actor: User) -> None:
+        """Units file their 整改方案 before their first progress report; laggards without progress get reminded."""
+        fresh = Problem.objects.get(pk=problem.pk)
+        if fresh.plan_submitted_at is None and actor.unit_id == fresh.lead_unit_id:
+            actions.do_submit_plan(fresh, actor=actor, text=f"整改方案：{fresh.measures}")
 
     def _apply(self, step: Step) -> None:
         args = step.args
