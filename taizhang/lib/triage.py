@@ -1,0 +1,817 @@
+"""Opinion triage: features, classification, routing, grouping and explanations, in plain Python + numpy.
+
+The pipeline for a batch:
+
+1. `prepare` normalises each text (textnorm), finds the schools/offices it names (entities) and masks them,
+   so the classifiers learn issues, not names: a school never seen in training is classified as well as
+   a known one.
+2. Character 1–3-gram features (hashed, so no vocabulary to store or grow) weighted by the batch's own
+   IDF; category and unit come from linear classifiers over them; the unit classifier also sees the kind of
+   place (private school, kindergarten, office …) crossed with the category, and the dispatch catalogue
+   (category × kind → unit) overrides where coordinators have fixed a rule.
+3. `group` blocks by the place named, then clusters each block by average linkage over a similarity that
+   mixes text and predicted category; opinions naming no place join the closest group of their category
+   or form their own. Nothing is compared across blocks, so the cost grows with block sizes, not n².
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.svm import LinearSVC
+
+from taizhang.lib.entities import EntityCatalogue, Mention, mask, primary
+from taizhang.lib.textnorm import UnusableText, normalise
+
+N_FEATURES = 2**20
+TEXT_WEIGHT = 0.3  # share of text similarity vs predicted-category similarity in grouping
+SHARPEN = 8  # category probabilities are raised to this power before comparing: agreement on the top class counts
+GROUP_THRESHOLD = 0.3  # average-linkage similarity above which opinions are one problem
+ATTACH_THRESHOLD = 0.4  # an opinion naming no place joins a group only this similar
+MAX_LINKAGE_BLOCK = 1500  # bigger blocks are split by predicted category, then by leader clustering
+SOFTMAX_SCALE = 4.0
+MAX_CANDIDATES = 300  # existing problems scored per new opinion, at most (before the category filter)
+KINDS = ("school", "kindergarten", "vocational", "private", "special", "institution", "area", "office", "none")
+
+_VECTORISER = HashingVectorizer(
+    analyzer="char", ngram_range=(1, 3), n_features=N_FEATURES, alternate_sign=False, norm=None, lowercase=True
+)
+
+
+@dataclass
+class Prepared:
+    """One batch after normalisation and entity recognition; `errors[i]` is set where a text was unusable."""
+
+    texts: list[str]
+    masked: list[str]
+    mentions: list[list[Mention]]
+    keys: list[str | None]  # primary place key
+    kinds: list[str]
+    notes: list[tuple[str, ...]]
+    errors: list[str | None]
+
+    @property
+    def ok(self) -> list[int]:
+        return [i for i, e in enumerate(self.errors) if e is None]
+
+
+FIT_SAMPLE = 20_000  # corpus statistics for names (places, core support) settle well before this many texts
+PARALLEL_MIN = 20_000  # below this, one process is faster than shipping work to a second
+
+
+def _normalised(raw_texts: Sequence[object]) -> tuple[list[str], list[tuple[str, ...]], list[str | None]]:
+    texts: list[str] = []
+    notes: list[tuple[str, ...]] = []
+    errors: list[str | None] = []
+    for raw in raw_texts:
+        try:
+            norm = normalise(raw)
+        except UnusableText as exc:
+            texts.append("")
+            notes.append(())
+            errors.append(str(exc))
+        else:
+            texts.append(norm.text)
+            notes.append(norm.notes)
+            errors.append(None)
+    return texts, notes, errors
+
+
+def _recognised(
+    catalogue: EntityCatalogue, texts: Sequence[str], scans: dict[int, list[Mention]]
+) -> tuple[list[list[Mention]], list[str]]:
+    mentions = [catalogue.mentions(t, scans.get(i)) if t else [] for i, t in enumerate(texts)]
+    return mentions, [mask(t, ms) for t, ms in zip(texts, mentions, strict=True)]
+
+
+def _chunk_worker(args: tuple[EntityCatalogue, list[object]]) -> tuple[Any, ...]:
+    catalogue, raw = args
+    texts, notes, errors = _normalised(raw)
+    mentions, masked = _recognised(catalogue, texts, {})
+    return texts, notes, errors, mentions, masked
+
+
+def prepare(
+    raw_texts: Sequence[object], catalogue: EntityCatalogue, *, learn: bool = True, workers: int = 1
+) -> Prepared:
+    """Normalise, recognise and mask. With workers > 1 and a big batch, the catalogue is fitted on a sample
+    and the texts are processed by that many processes (fork), in order."""
+    if workers > 1 and len(raw_texts) >= PARALLEL_MIN:
+        return _prepare_parallel(raw_texts, catalogue, learn=learn, workers=workers)
+    texts, notes, errors = _normalised(raw_texts)
+    scans: dict[int, list[Mention]] = {}
+    if learn:
+        usable = [i for i, t in enumerate(texts) if t]
+        sample = usable if len(usable) <= FIT_SAMPLE else usable[:: max(1, len(usable) // FIT_SAMPLE)]
+        fitted = catalogue.fit([texts[i] for i in sample])
+        if len(sample) == len(usable):
+            scans = dict(zip(usable, fitted, strict=True))
+    mentions, masked = _recognised(catalogue, texts, scans)
+    return _prepared(texts, masked, mentions, notes, errors)
+
+
+def _prepared(
+    texts: list[str],
+    masked: list[str],
+    mentions: list[list[Mention]],
+    notes: list[tuple[str, ...]],
+    errors: list[str | None],
+) -> Prepared:
+    keys: list[str | None] = []
+    kinds: list[str] = []
+    for ms in mentions:
+        main = primary(ms)
+        keys.append(main.key if main else None)
+        kinds.append(main.kind if main else "none")
+    return Prepared(texts, masked, mentions, keys, kinds, notes, errors)
+
+
+def _prepare_parallel(
+    raw_texts: Sequence[object], catalogue: EntityCatalogue, *, learn: bool, workers: int
+) -> Prepared:
+    import multiprocessing
+
+    if learn:
+        step = max(1, len(raw_texts) // FIT_SAMPLE)
+        sample_texts, _notes, sample_errors = _normalised(raw_texts[::step])
+        catalogue.fit([t for t, e in zip(sample_texts, sample_errors, strict=True) if e is None])
+    size = -(-len(raw_texts) // (workers * 4))
+    chunks = [(catalogue, list(raw_texts[a : a + size])) for a in range(0, len(raw_texts), size)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(_chunk_worker, chunks)
+    texts: list[str] = []
+    notes: list[tuple[str, ...]] = []
+    errors: list[str | None] = []
+    mentions: list[list[Mention]] = []
+    masked: list[str] = []
+    for t, n, e, m, k in parts:
+        texts += t
+        notes += n
+        errors += e
+        mentions += m
+        masked += k
+    return _prepared(texts, masked, mentions, notes, errors)
+
+
+def hashed(texts: Sequence[str]) -> sp.csr_matrix:
+    if not texts:
+        return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
+    return sp.csr_matrix(_VECTORISER.transform(texts), dtype=np.float32)
+
+
+def hashed_parallel(texts: Sequence[str], workers: int) -> sp.csr_matrix:
+    if workers <= 1 or len(texts) < PARALLEL_MIN:
+        return hashed(texts)
+    import multiprocessing
+
+    size = -(-len(texts) // (workers * 4))
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.map(hashed, [texts[a : a + size] for a in range(0, len(texts), size)])
+    return sp.csr_matrix(sp.vstack(parts, format="csr"), dtype=np.float32)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray[Any, Any] | None = None) -> tuple[sp.csr_matrix, np.ndarray[Any, Any]]:
+    """Sublinear TF × IDF, L2-normalised rows. IDF from these rows unless given (a stored index keeps its own)."""
+    if idf is None:
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+        idf = np.log((1 + counts.shape[0]) / (1 + df)).astype(np.float32) + 1
+    x = counts.copy()
+    x.data = (1 + np.log(x.data)) * idf[x.indices]
+    return _l2(x), idf
+
+
+def _l2(x: sp.csr_matrix) -> sp.csr_matrix:
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sp.csr_matrix(sp.diags(1 / norms) @ x, dtype=np.float32)
+
+
+def _dense_l2(p: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    norms = np.linalg.norm(p, axis=1, keepdims=True)
+    norms[norms == 0] = 1
+    return np.asarray(p / norms, dtype=np.float32)
+
+
+def context_features(
+    kinds: Sequence[str], categories: Sequence[str], offices: Sequence[Sequence[str]], category_codes: Sequence[str]
+) -> sp.csr_matrix:
+    """One-hot kind × category and the offices named, appended to the text features for routing."""
+    cat_index = {c: i for i, c in enumerate(category_codes)}
+    width = len(KINDS) * (len(category_codes) + 1) + 64
+    rows, cols = [], []
+    for i, (kind, cat, offs) in enumerate(zip(kinds, categories, offices, strict=True)):
+        k = KINDS.index(kind) if kind in KINDS else KINDS.index("none")
+        c = cat_index.get(cat, len(category_codes))
+        rows += [i, i]
+        cols += [k * (len(category_codes) + 1) + c, k * (len(category_codes) + 1) + len(category_codes)]
+        for office in offs:
+            rows.append(i)
+            cols.append(len(KINDS) * (len(category_codes) + 1) + hash_office(office))
+    data = np.full(len(rows), 0.6, dtype=np.float32)
+    return sp.csr_matrix((data, (rows, cols)), shape=(len(kinds), width), dtype=np.float32)
+
+
+def hash_office(name: str) -> int:
+    return sum(ord(ch) * (i + 1) for i, ch in enumerate(name)) % 64
+
+
+def offices_named(mentions: Sequence[Mention]) -> list[str]:
+    return sorted({m.key.split("|")[0] for m in mentions if m.kind == "office"})
+
+
+@dataclass
+class Classifier:
+    """A linear classifier over hashed features; labels are strings (category codes, unit names)."""
+
+    labels: list[str]
+    coef: np.ndarray[Any, Any]
+    intercept: np.ndarray[Any, Any]
+
+    @classmethod
+    def train(cls, x: sp.csr_matrix, y: Sequence[str], *, c: float = 0.5) -> Classifier:
+        labels = sorted(set(y))
+        if len(labels) == 1:
+            return cls(labels, np.zeros((1, x.shape[1]), dtype=np.float32), np.zeros(1, dtype=np.float32))
+        model = LinearSVC(C=c, class_weight="balanced", tol=1e-3)
+        model.fit(x, list(y))
+        return cls(
+            [str(v) for v in model.classes_], model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+        )
+
+    def proba(self, x: sp.csr_matrix) -> np.ndarray[Any, Any]:
+        if len(self.labels) == 1:
+            return np.ones((x.shape[0], 1), dtype=np.float32)
+        scores = np.asarray(x @ self.coef.T) + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+@dataclass
+class DispatchRule:
+    """派单目录 entry: opinions of `category` about a place of `kind` (or the place `entity`) go to `unit`."""
+
+    category: str
+    kind: str
+    unit: str
+    entity: str = ""
+
+
+@dataclass
+class Model:
+    """What a trained triage model holds; small enough to pickle into the database (hashed features)."""
+
+    version: str
+    category_clf: Classifier
+    unit_clf: Classifier
+    category_codes: list[str]
+    examples_x: sp.csr_matrix  # masked-text features of labelled examples, for "nearest confirmed examples"
+    examples: list[tuple[str, str, str]]  # (text, category, unit)
+    dispatch: list[DispatchRule] = field(default_factory=list)
+    places: set[str] = field(default_factory=set)
+    idf: np.ndarray[Any, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Labelled:
+    text: str
+    category: str
+    unit: str
+
+
+def train(examples: Sequence[Labelled], *, version: str, dispatch: Sequence[DispatchRule] = ()) -> Model:
+    catalogue = EntityCatalogue()
+    prep = prepare([e.text for e in examples], catalogue)
+    rows = prep.ok
+    counts = hashed([prep.masked[i] for i in rows])
+    x, idf = tfidf(counts)
+    cats = [examples[i].category for i in rows]
+    units = [examples[i].unit for i in rows]
+    category_clf = Classifier.train(x, cats)
+    codes = sorted(set(cats))
+    ctx = context_features([prep.kinds[i] for i in rows], cats, [offices_named(prep.mentions[i]) for i in rows], codes)
+    unit_clf = Classifier.train(sp.hstack([x, ctx], format="csr"), units)
+    return Model(
+        version=version,
+        category_clf=category_clf,
+        unit_clf=unit_clf,
+        category_codes=codes,
+        examples_x=x,
+        examples=[(prep.texts[i], cats[j], units[j]) for j, i in enumerate(rows)],
+        dispatch=list(dispatch),
+        places=catalogue.places,
+        idf=idf,
+    )
+
+
+@dataclass
+class Analysis:
+    """A batch analysed: per opinion, its group, category, unit, their probabilities and its features."""
+
+    prep: Prepared
+    x: sp.csr_matrix  # rows for prep.ok only
+    category_p: np.ndarray[Any, Any]
+    unit_p: np.ndarray[Any, Any]
+    groups: np.ndarray[Any, Any]  # group id per ok row
+    cohesion: np.ndarray[Any, Any]
+    categories: list[str]
+    units: list[str]
+
+
+def classify(
+    model: Model, prep: Prepared, rows: Sequence[int], counts: sp.csr_matrix | None = None
+) -> tuple[sp.csr_matrix, np.ndarray[Any, Any]]:
+    if counts is None:
+        counts = hashed([prep.masked[i] for i in rows])
+    x, _ = tfidf(counts, model.idf)
+    return x, model.category_clf.proba(x)
+
+
+def route(
+    model: Model, prep: Prepared, rows: Sequence[int], x: sp.csr_matrix, categories: Sequence[str]
+) -> np.ndarray[Any, Any]:
+    ctx = context_features(
+        [prep.kinds[i] for i in rows], categories, [offices_named(prep.mentions[i]) for i in rows], model.category_codes
+    )
+    p = model.unit_clf.proba(sp.hstack([x, ctx], format="csr"))
+    if model.dispatch:
+        p = apply_dispatch(model, p, [prep.kinds[i] for i in rows], [prep.keys[i] for i in rows], categories)
+    return p
+
+
+def apply_dispatch(
+    model: Model,
+    p: np.ndarray[Any, Any],
+    kinds: Sequence[str],
+    keys: Sequence[str | None],
+    categories: Sequence[str],
+) -> np.ndarray[Any, Any]:
+    """A catalogue rule moves most of the probability to its unit: coordinators' rules beat the model."""
+    index = {u: i for i, u in enumerate(model.unit_clf.labels)}
+    by_entity = {(r.category, r.entity): r.unit for r in model.dispatch if r.entity}
+    by_kind = {(r.category, r.kind): r.unit for r in model.dispatch if not r.entity}
+    out = p.copy()
+    for i, (kind, key, cat) in enumerate(zip(kinds, keys, categories, strict=True)):
+        unit = by_entity.get((cat, key or "")) or by_kind.get((cat, kind)) or by_kind.get((cat, "*"))
+        if unit in index:
+            out[i] *= 0.3
+            out[i, index[unit]] += 0.7
+    return out
+
+
+def analyse(model: Model, raw_texts: Sequence[object], *, workers: int = 1) -> Analysis:
+    catalogue = EntityCatalogue(places=set(model.places))
+    prep = prepare(raw_texts, catalogue, workers=workers)
+    rows = prep.ok
+    counts = hashed_parallel([prep.masked[i] for i in rows], workers)
+    x_model, category_p = classify(model, prep, rows, counts)
+    x_batch, _ = tfidf(counts)
+    keys = [prep.keys[i] for i in rows]
+    groups, cohesion = group(x_batch, category_p, keys, workers=workers)
+    category_p = smooth_by_group(category_p, groups)
+    categories = [model.category_clf.labels[j] for j in category_p.argmax(axis=1)]
+    unit_p = smooth_by_group(route(model, prep, rows, x_model, categories), groups)
+    units = [model.unit_clf.labels[j] for j in unit_p.argmax(axis=1)]
+    return Analysis(prep, x_batch, category_p, unit_p, groups, cohesion, categories, units)
+
+
+def smooth_by_group(p: np.ndarray[Any, Any], groups: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """The opinions of one problem share its category and unit: average their evidence."""
+    n_groups = int(groups.max()) + 1 if len(groups) else 0
+    sums = np.zeros((n_groups, p.shape[1]), dtype=np.float32)
+    np.add.at(sums, groups, p)
+    sizes = np.bincount(groups, minlength=n_groups).astype(np.float32)[:, None]
+    mean = sums / np.maximum(sizes, 1)
+    return np.asarray(0.3 * p + 0.7 * mean[groups], dtype=np.float32)
+
+
+# ---- grouping -----------------------------------------------------------------------------------------
+
+
+def _compact(x: sp.csr_matrix) -> sp.csr_matrix:
+    """The same rows over only the columns they use: products of a few rows stay cheap at 2^20 features."""
+    cols, inverse = np.unique(x.indices, return_inverse=True)
+    return sp.csr_matrix((x.data, inverse.astype(np.int32), x.indptr), shape=(x.shape[0], len(cols)))
+
+
+def similarity(x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    xb = _compact(x[rows])
+    pb = _dense_l2(p[rows])
+    if xb.shape[0] * xb.shape[1] <= 4_000_000:  # small blocks: dense BLAS beats sparse bookkeeping
+        dense = xb.toarray()
+        text = dense @ dense.T
+    else:
+        text = np.asarray((xb @ xb.T).todense(), dtype=np.float32)
+    return np.asarray(TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * (pb @ pb.T), dtype=np.float32)
+
+
+def _average_linkage(s: np.ndarray[Any, Any], threshold: float) -> np.ndarray[Any, Any]:
+    n = s.shape[0]
+    if n == 1:
+        return np.zeros(1, dtype=np.int64)
+    d = np.clip(1 - s, 0, 2)
+    iu = np.triu_indices(n, 1)
+    z = linkage(d[iu], method="average")
+    return np.asarray(fcluster(z, t=1 - threshold, criterion="distance") - 1, dtype=np.int64)
+
+
+def _leader(
+    x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], threshold: float
+) -> np.ndarray[Any, Any]:
+    """For a block too big for linkage: each opinion joins the most similar existing group centroid, or starts one."""
+    labels = np.empty(len(rows), dtype=np.int64)
+    cent_x: list[sp.csr_matrix] = []
+    cent_p: list[np.ndarray[Any, Any]] = []
+    sizes: list[int] = []
+    pn = _dense_l2(p[rows])
+    for j, r in enumerate(rows):
+        best, best_s = -1, threshold
+        if cent_x:
+            cx = sp.vstack(cent_x, format="csr")
+            s = TEXT_WEIGHT * np.asarray((cx @ x[r].T).todense()).ravel() + (1 - TEXT_WEIGHT) * (
+                np.stack(cent_p) @ pn[j]
+            )
+            k = int(s.argmax())
+            if s[k] >= best_s:
+                best = k
+        if best < 0:
+            cent_x.append(x[r])
+            cent_p.append(pn[j].copy())
+            sizes.append(1)
+            labels[j] = len(sizes) - 1
+        else:
+            sizes[best] += 1
+            w = 1 / sizes[best]
+            cent_x[best] = _l2(cent_x[best] * (1 - w) + x[r] * w)
+            cent_p[best] = cent_p[best] * (1 - w) + pn[j] * w
+            labels[j] = best
+    return labels
+
+
+def group(
+    x: sp.csr_matrix,
+    p: np.ndarray[Any, Any],
+    keys: Sequence[str | None],
+    *,
+    threshold: float = GROUP_THRESHOLD,
+    workers: int = 1,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Group ids (0..g-1) and a cohesion score per opinion (mean similarity to its group, 1 when alone)."""
+    n = len(keys)
+    p = p**SHARPEN
+    p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+    labels = np.full(n, -1, dtype=np.int64)
+    cohesion = np.ones(n, dtype=np.float32)
+    top = p.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
+    blocks: dict[tuple[str, int], list[int]] = defaultdict(list)
+    loose: list[int] = []
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        if key is None:
+            loose.append(i)
+        else:
+            by_key[key].append(i)
+    for key, members in by_key.items():
+        if len(members) <= MAX_LINKAGE_BLOCK:
+            blocks[(key, -1)] = members
+        else:
+            for i in members:
+                blocks[(key, int(top[i]))].append(i)
+    ordered = [np.asarray(members) for _block, members in sorted(blocks.items())]
+    next_id = 0
+    if workers > 1 and n >= PARALLEL_MIN:
+        next_id = _cluster_blocks_parallel(x, p, ordered, threshold, labels, cohesion, workers)
+    else:
+        for block in ordered:
+            next_id = _cluster_block(x, p, block, threshold, labels, cohesion, next_id)
+    if loose:
+        next_id = _place_loose(x, p, np.asarray(loose), top, labels, cohesion, next_id, threshold)
+    return labels, cohesion
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def _blocks_worker(
+    span: tuple[int, int],
+) -> list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
+    x, p, blocks, threshold = _SHARED["x"], _SHARED["p"], _SHARED["blocks"], _SHARED["threshold"]
+    out = []
+    for members in blocks[span[0] : span[1]]:
+        labels = np.full(x.shape[0], -1, dtype=np.int64)
+        cohesion = np.ones(x.shape[0], dtype=np.float32)
+        _cluster_block(x, p, members, threshold, labels, cohesion, 0)
+        out.append((members, labels[members], cohesion[members]))
+    return out
+
+
+def _cluster_blocks_parallel(
+    x: sp.csr_matrix,
+    p: np.ndarray[Any, Any],
+    blocks: list[np.ndarray[Any, Any]],
+    threshold: float,
+    labels: np.ndarray[Any, Any],
+    cohesion: np.ndarray[Any, Any],
+    workers: int,
+) -> int:
+    """Blocks are independent: forked workers cluster spans of them over the shared (copy-on-write) features."""
+    import multiprocessing
+
+    _SHARED.update(x=x, p=p, blocks=blocks, threshold=threshold)
+    step = max(1, -(-len(blocks) // (workers * 8)))
+    spans = [(a, min(a + step, len(blocks))) for a in range(0, len(blocks), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_blocks_worker, spans)
+    finally:
+        _SHARED.clear()
+    next_id = 0
+    for part in parts:
+        for members, local, coh in part:
+            labels[members] = local + next_id
+            cohesion[members] = coh
+            next_id += int(local.max()) + 1
+    return next_id
+
+
+def _cluster_block(
+    x: sp.csr_matrix,
+    p: np.ndarray[Any, Any],
+    rows: np.ndarray[Any, Any],
+    threshold: float,
+    labels: np.ndarray[Any, Any],
+    cohesion: np.ndarray[Any, Any],
+    next_id: int,
+) -> int:
+    if len(rows) > MAX_LINKAGE_BLOCK:
+        local = _leader(x, p, rows, threshold)
+        labels[rows] = local + next_id
+        return next_id + int(local.max()) + 1
+    s = similarity(x, p, rows)
+    local = _average_linkage(s, threshold)
+    labels[rows] = local + next_id
+    for g in np.unique(local):
+        idx = np.flatnonzero(local == g)
+        if len(idx) > 1:
+            sub = s[np.ix_(idx, idx)]
+            cohesion[rows[idx]] = (sub.sum(axis=1) - 1) / (len(idx) - 1)
+    return next_id + int(local.max()) + 1
+
+
+def _place_loose(
+    x: sp.csr_matrix,
+    p: np.ndarray[Any, Any],
+    loose: np.ndarray[Any, Any],
+    top: np.ndarray[Any, Any],
+    labels: np.ndarray[Any, Any],
+    cohesion: np.ndarray[Any, Any],
+    next_id: int,
+    threshold: float,
+) -> int:
+    """Opinions naming no place: join the closest group of the same predicted category, else group together."""
+    placed = np.flatnonzero(labels >= 0)
+    unplaced: list[int] = []
+    if len(placed):
+        cx, cp, gids = centroids(x, p, labels, placed)
+        gtop = cp.argmax(axis=1)
+        # Compared within a predicted category only: memory and time stay linear in the batch.
+        for cat in np.unique(top[loose]):
+            mine = loose[top[loose] == cat]
+            theirs = np.flatnonzero(gtop == cat)
+            if not len(theirs):
+                unplaced += [int(i) for i in mine]
+                continue
+            s = TEXT_WEIGHT * np.asarray((x[mine] @ cx[theirs].T).todense()) + (1 - TEXT_WEIGHT) * (
+                _dense_l2(p[mine]) @ cp[theirs].T
+            )
+            best = s.argmax(axis=1)
+            for j, i in enumerate(mine):
+                if s[j, best[j]] >= ATTACH_THRESHOLD:
+                    labels[i] = gids[theirs[best[j]]]
+                    cohesion[i] = s[j, best[j]]
+                else:
+                    unplaced.append(int(i))
+    else:
+        unplaced = [int(i) for i in loose]
+    by_cat: dict[int, list[int]] = defaultdict(list)
+    for i in unplaced:
+        by_cat[int(top[i])].append(i)
+    for _cat, members in sorted(by_cat.items()):
+        next_id = _cluster_block(x, p, np.asarray(members), threshold, labels, cohesion, next_id)
+    return next_id
+
+
+def centroids(
+    x: sp.csr_matrix, p: np.ndarray[Any, Any], labels: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]
+) -> tuple[sp.csr_matrix, np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    gids, inverse = np.unique(labels[rows], return_inverse=True)
+    member = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (inverse, np.arange(len(rows)))), shape=(len(gids), len(rows))
+    )
+    cx = _l2(sp.csr_matrix(member @ x[rows]))
+    cp = _dense_l2(np.asarray(member @ _dense_l2(p[rows])))
+    return cx, cp, gids
+
+
+# ---- existing problems: suggestion and explanation ----------------------------------------------------
+
+
+@dataclass
+class ProblemIndex:
+    """Confirmed problems as centroids, with the places they name, for ranking a new opinion against them."""
+
+    ids: list[str]
+    x: sp.csr_matrix
+    p: np.ndarray[Any, Any]
+    keys: list[frozenset[str]]
+    by_key: dict[str, list[int]]
+    by_category: dict[int, list[int]]
+    idf: np.ndarray[Any, Any]
+
+    @classmethod
+    def build(cls, model: Model, problems: Sequence[tuple[str, Sequence[str]]]) -> ProblemIndex:
+        """problems: (id, texts of its opinions / description)."""
+        catalogue = EntityCatalogue(places=set(model.places))
+        texts = [t for _pid, ts in problems for t in ts]
+        owner = np.asarray([j for j, (_pid, ts) in enumerate(problems) for _t in ts], dtype=np.int64)
+        prep = prepare(texts, catalogue)
+        ok = np.asarray(prep.ok, dtype=np.int64)
+        x_all, idf = tfidf(hashed([prep.masked[i] for i in ok]))
+        _x_model, cat_p = classify(model, prep, list(ok))
+        cx, cp, gids = centroids(x_all, cat_p, owner[ok], np.arange(len(ok)))
+        keys: list[set[str]] = [set() for _ in problems]
+        for i in ok:
+            keys[owner[i]].update(m.key for m in prep.mentions[i] if m.kind != "office")
+        place = sp.csr_matrix(
+            (np.ones(len(gids), dtype=np.float32), (gids, np.arange(len(gids)))), shape=(len(problems), len(gids))
+        )
+        full_x = sp.csr_matrix(place @ cx)
+        full_p = np.zeros((len(problems), cat_p.shape[1]), dtype=np.float32)
+        full_p[gids] = cp
+        by_key: dict[str, list[int]] = defaultdict(list)
+        by_category: dict[int, list[int]] = defaultdict(list)
+        for j, ks in enumerate(keys):
+            for k in ks:
+                by_key[k].append(j)
+            by_category[int(full_p[j].argmax())].append(j)
+        return cls(
+            [pid for pid, _ in problems],
+            full_x,
+            full_p,
+            [frozenset(k) for k in keys],
+            dict(by_key),
+            dict(by_category),
+            idf,
+        )
+
+
+@dataclass(frozen=True)
+class Match:
+    problem_id: str
+    score: float
+    shared_places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """One problem seen differently for this query (evaluation: its cluster rebuilt without the query)."""
+
+    row: int
+    x: sp.csr_matrix
+    p: np.ndarray[Any, Any]
+    keys: frozenset[str]
+
+
+def rank_problems(
+    index: ProblemIndex,
+    x: sp.csr_matrix,
+    p: np.ndarray[Any, Any],
+    keys: Iterable[str],
+    *,
+    top: int = 3,
+    replace: Replacement | None = None,
+) -> list[Match]:
+    """The existing problems most likely to be this opinion's, best first (x: one row, the index's IDF)."""
+    own = frozenset(keys)
+    if not index.ids:
+        return []
+    candidates: set[int] = set()
+    for k in own:
+        candidates.update(index.by_key.get(k, ()))
+    same_category = index.by_category.get(int(p.argmax()), [])
+    if not candidates:
+        candidates.update(same_category)
+    elif len(candidates) > MAX_CANDIDATES:
+        # A place with many problems (a big school, a hotline's favourite office): its problems of this category.
+        candidates &= set(same_category)
+    if len(candidates) < top:
+        candidates = set(range(len(index.ids)))
+    cand = np.fromiter(sorted(candidates), dtype=np.int64)
+    # A dense copy of the query row avoids transposing a 2^20-column matrix for every query.
+    query = np.zeros(x.shape[1], dtype=np.float32)
+    query[x.indices] = x.data
+    text = np.asarray(index.x[cand] @ query).ravel()
+    pn = _dense_l2(p.reshape(1, -1)).ravel()
+    cat = index.p[cand] @ pn
+    problem_keys = [index.keys[c] for c in cand]
+    if replace is not None:
+        for hit in np.flatnonzero(cand == replace.row):
+            j = int(hit)
+            text[j] = float((replace.x @ x.T).toarray().ravel()[0])
+            cat[j] = float(replace.p @ pn)
+            problem_keys[j] = replace.keys
+    score = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * cat
+    shared: list[frozenset[str]] = [frozenset()] * len(cand)
+    if own:  # candidates were drawn by place, so this loop is short
+        shared = [k & own for k in problem_keys]
+        for j, k in enumerate(problem_keys):
+            if shared[j]:
+                score[j] += 0.35
+            elif k:
+                score[j] -= 0.25
+    order = np.argpartition(-score, top)[:top] if len(score) > top else np.arange(len(score))
+    order = order[np.argsort(-score[order])]
+    return [Match(index.ids[cand[j]], float(score[j]), tuple(sorted(shared[j]))) for j in order]
+
+
+def key_terms(a: str, b: str, *, limit: int = 5) -> list[str]:
+    """Words two texts share (2–4-character runs), longest first: the explanation's 'key terms'."""
+    grams: Counter[str] = Counter()
+    for n in (4, 3, 2):
+        for i in range(len(a) - n + 1):
+            g = a[i : i + n]
+            chinese = all("\u4e00" <= ch <= "\u9fff" for ch in g)
+            if g in b and chinese and g not in _COMMON and not any(g in longer for longer in grams):
+                grams[g] += n
+    return [g for g, _ in grams.most_common(limit)]
+
+
+_COMMON = frozenset(
+    [
+        "学校",
+        "孩子",
+        "家长",
+        "老师",
+        "反映",
+        "教育",
+        "教育局",
+        "我们",
+        "他们",
+        "要求",
+        "问题",
+        "情况",
+        "没有",
+        "一个",
+        "这个",
+        "什么",
+        "已经",
+        "还是",
+        "就是",
+        "可以",
+        "不是",
+        "现在",
+        "希望",
+        "请求",
+        "来电",
+        "来电人",
+        "部门",
+        "学生",
+        "请教",
+        "育局",
+        "核查",
+        "处理",
+        "怎么",
+        "为什么",
+        "不能",
+        "能不能",
+    ]
+)
+
+
+def nearest_examples(
+    model: Model, x_model: sp.csr_matrix, *, limit: int = 2
+) -> list[list[tuple[str, str, str, float]]]:
+    """For each row, the labelled examples closest to it: the 'nearest confirmed examples' of the explanation."""
+    if model.examples_x.shape[0] == 0:
+        return [[] for _ in range(x_model.shape[0])]
+    sims = np.asarray((x_model @ model.examples_x.T).todense())
+    out = []
+    for row in sims:
+        best = np.argsort(-row)[:limit]
+        out.append([(*model.examples[j], float(row[j])) for j in best])
+    return out
+
+
+def confidence(category_p: float, unit_p: float, cohesion: float) -> float:
+    """One number for a coordinator: how sure the three answers are together (geometric mean)."""
+    return round(
+        math.exp((math.log(max(category_p, 1e-6)) + math.log(max(unit_p, 1e-6)) + math.log(max(cohesion, 1e-6))) / 3), 3
+    )
