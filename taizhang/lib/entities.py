@@ -250,6 +250,10 @@ _SUFFIX_RE = re.compile(
     "([\u4e00-\u9fff]{0,8}?)(" + "|".join(re.escape(s) for s, _t, _k in _SUFFIXES) + ")(?!生|部门|教师|老师们|心)"
 )
 _SUFFIX_INFO = {s: (t, k) for s, t, k in _SUFFIXES}
+# "第二实验小学", "二实验小学": a numbered experimental school is a different school from "实验小学".
+_NUMBERED_EXPERIMENTAL = re.compile(r"第?([一二三四五六七八九十]|\d{1,2})实验$")
+# "二实小", "三实小": the usual short form of a numbered experimental primary school.
+_NUMBERED_SHIXIAO = re.compile(r"第?([一二三四五六七八九])实小")
 _OFFICE_RE = re.compile("|".join(re.escape(o) for o in sorted((*KNOWN_OFFICES, *_OFFICE_ALIASES), key=len)[::-1]))
 
 
@@ -267,14 +271,63 @@ class EntityCatalogue:
 
     places: set[str] = field(default_factory=set)
     registry: dict[str, tuple[str, str]] = field(default_factory=dict)  # key → (display name, kind)
+    units: dict[str, str] = field(default_factory=dict)  # registry unit name → its key (one key per unit)
+    surfaces: dict[str, str | None] = field(default_factory=dict)  # name as written → key; None: ambiguous
     bare_cores: dict[str, str] = field(default_factory=dict)  # core → key, for cores seen with one key only
     support: Counter[str] = field(default_factory=Counter)  # candidate core → texts naming it before a suffix
     _bare_re: re.Pattern[str] | None = None
+    _surface_re: re.Pattern[str] | None = None
 
     def add_unit(self, name: str, short_name: str, kind: str) -> None:
-        for surface in (name, short_name):
-            for mention in self.scan(surface):
-                self.registry.setdefault(mention.key, (name, kind if kind != "school" else mention.kind))
+        """A registry unit (not an office: offices are known by name). Its key comes from its full name; two
+        units never share a key, and its full name, the name without the county and its short name are
+        recognised as written, each only while no other unit is written the same way."""
+        if kind == "office" or name in self.units:
+            return
+        named = [m for m in self._scan_text(name) if m.kind != "office"]
+        main = named[-1] if named else None
+        key = main.key if main else f"{name}|单位"
+        if key in self.registry and self.registry[key][0] != name:
+            key = f"{name}|单位"  # the pattern key is another unit's: this one keeps its full name
+        place_kind = kind if kind not in ("school", "") else (main.kind if main else "school")
+        self.registry[key] = (name, place_kind)
+        self.units[name] = key
+        stripped = _PLACE_SUFFIX.sub("", name, count=1)
+        for surface in {name, stripped, short_name}:
+            if len(surface) < 3:
+                continue
+            if surface in self.surfaces and self.surfaces[surface] != key:
+                self.surfaces[surface] = None  # two units are written this way: it names neither
+            else:
+                self.surfaces[surface] = key
+        known = sorted((sf for sf, k in self.surfaces.items() if k is not None), key=len, reverse=True)
+        self._surface_re = re.compile("|".join(re.escape(sf) for sf in known)) if known else None
+
+    def add_units(self, units: Iterable[tuple[str, str, str]]) -> None:
+        """The registry, as (name, short name, kind): the county or city its names begin with is learned first,
+        so "青溪启明外国语学校" keys as 启明 like the text "启明外国语学校" does."""
+        units = list(units)
+        for name, _short, _kind in units:
+            m = _PLACE_SUFFIX.match(name)
+            if m and not (set(m.group(1)) & _STOP_CHARS):
+                self.places.add(m.group(1))
+        for name, short_name, kind in units:
+            self.add_unit(name, short_name, kind)
+
+    def set_kinds(self, kinds: dict[str, str]) -> None:
+        """Kinds of place learned for registry units (a school the registry files as a school but that is run
+        privately); keys the registry does not hold are ignored."""
+        for key, kind in kinds.items():
+            if key in self.registry:
+                self.registry[key] = (self.registry[key][0], kind)
+
+    def unit_mention(self, name: str) -> Mention | None:
+        """The place a registry unit is, as a mention (for a unit given with the opinion, not found in it)."""
+        key = self.units.get(name)
+        if key is None:
+            found = [m for m in self._scan_text(name) if m.kind != "office"]
+            return found[-1] if found else None
+        return Mention(key, name, self.registry[key][1], -1)
 
     def learn_places(self, texts: Iterable[str]) -> None:
         counts: Counter[str] = Counter()
@@ -346,10 +399,26 @@ class EntityCatalogue:
         return scans
 
     def scan(self, text: str) -> list[Mention]:
-        """Every school, kindergarten, institution and office named in already normalised text."""
+        """Every school, kindergarten, institution and office named in already normalised text. Registry names
+        are found first, longest first, so a full or more specific name wins over a pattern read inside it."""
+        return self._scan_text(text, registry=True)
+
+    def _scan_text(self, text: str, *, registry: bool = False) -> list[Mention]:
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
+        if registry and self._surface_re is not None:
+            for m in self._surface_re.finditer(text):
+                key = self.surfaces[m.group(0)]
+                if key is not None:
+                    found.append(Mention(key, m.group(0), self.registry[key][1], m.start()))
+                    taken.append((m.start(), m.end()))
+        for m in _NUMBERED_SHIXIAO.finditer(text):
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                found.append(Mention(f"{_NUMERAL[m.group(1)]}实验|小", m.group(0), "school", m.start()))
+                taken.append((m.start(), m.end()))
         for m in _NUMBERED.finditer(text):
+            if any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                continue
             num = m.group(1)
             digits = num if num.isdigit() else _NUMERAL.get(num, "")
             if not digits and len(num) == 2:
@@ -380,7 +449,8 @@ class EntityCatalogue:
             if len(core) > 6:
                 core = core[-6:]
             if core.endswith("实验") and type_ in ("中", "小", "幼") and len(core) > 2:
-                core = "实验"
+                numbered = _NUMBERED_EXPERIMENTAL.search(m.group(1))
+                core = "实验" if numbered is None else f"{_NUMERAL.get(numbered.group(1), numbered.group(1))}实验"
             if "外国语" in core or "民办" in core or "私立" in core:
                 kind = "private"
             prefix = m.group(1)

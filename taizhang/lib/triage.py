@@ -57,10 +57,18 @@ class Prepared:
     kinds: list[str]
     notes: list[tuple[str, ...]]
     errors: list[str | None]
+    given: list[Mention | None] = field(default_factory=list)  # the unit given with the opinion (涉及单位)
 
     @property
     def ok(self) -> list[int]:
         return [i for i, e in enumerate(self.errors) if e is None]
+
+    def places(self, i: int) -> list[str]:
+        """The place keys opinion i is about: the unit given with it when there is one, else those it names."""
+        given = self.given[i] if i < len(self.given) else None
+        if given is not None:
+            return [given.key]
+        return [m.key for m in self.mentions[i] if m.kind != "office"]
 
 
 FIT_SAMPLE = 20_000  # corpus statistics for names (places, core support) settle well before this many texts
@@ -100,12 +108,18 @@ def _chunk_worker(args: tuple[EntityCatalogue, list[object]]) -> tuple[Any, ...]
 
 
 def prepare(
-    raw_texts: Sequence[object], catalogue: EntityCatalogue, *, learn: bool = True, workers: int = 1
+    raw_texts: Sequence[object],
+    catalogue: EntityCatalogue,
+    *,
+    learn: bool = True,
+    workers: int = 1,
+    concerned: Sequence[str | None] | None = None,
 ) -> Prepared:
     """Normalise, recognise and mask. With workers > 1 and a big batch, the catalogue is fitted on a sample
-    and the texts are processed by that many processes (fork), in order."""
+    and the texts are processed by that many processes (fork), in order. `concerned[i]`, a registry unit's
+    name given with opinion i (涉及单位), is its place and the kind of place routing sees, whatever it names."""
     if workers > 1 and len(raw_texts) >= PARALLEL_MIN:
-        return _prepare_parallel(raw_texts, catalogue, learn=learn, workers=workers)
+        return _given(_prepare_parallel(raw_texts, catalogue, learn=learn, workers=workers), catalogue, concerned)
     texts, notes, errors = _normalised(raw_texts)
     scans: dict[int, list[Mention]] = {}
     if learn:
@@ -115,7 +129,22 @@ def prepare(
         if len(sample) == len(usable):
             scans = dict(zip(usable, fitted, strict=True))
     mentions, masked = _recognised(catalogue, texts, scans)
-    return _prepared(texts, masked, mentions, notes, errors)
+    return _given(_prepared(texts, masked, mentions, notes, errors), catalogue, concerned)
+
+
+def _given(prep: Prepared, catalogue: EntityCatalogue, concerned: Sequence[str | None] | None) -> Prepared:
+    prep.given = [None] * len(prep.texts)
+    if concerned is None:
+        return prep
+    if len(concerned) != len(prep.texts):
+        raise ValueError("concerned: one unit name (or None) per text")
+    for i, name in enumerate(concerned):
+        unit = catalogue.unit_mention(name) if name else None
+        if unit is not None:
+            prep.given[i] = unit
+            prep.keys[i] = unit.key
+            prep.kinds[i] = unit.kind
+    return prep
 
 
 def _prepared(
@@ -278,6 +307,16 @@ class Model:
     dispatch: list[DispatchRule] = field(default_factory=list)
     places: set[str] = field(default_factory=set)
     idf: np.ndarray[Any, Any] | None = None
+    place_kinds: dict[str, str] = field(default_factory=dict)  # registry key → kind learned from decisions
+
+
+def model_catalogue(model: Model, catalogue: EntityCatalogue | None) -> EntityCatalogue:
+    """The catalogue to read a batch with: the given one (the registry) or an empty one, plus what the model
+    learned (places, kinds of registry units)."""
+    catalogue = EntityCatalogue() if catalogue is None else catalogue
+    catalogue.places |= model.places
+    catalogue.set_kinds(getattr(model, "place_kinds", {}))  # models pickled before place_kinds have none
+    return catalogue
 
 
 @dataclass(frozen=True)
@@ -285,11 +324,22 @@ class Labelled:
     text: str
     category: str
     unit: str
+    place: str = ""  # the registry unit given with the opinion (涉及单位), if any
 
 
-def train(examples: Sequence[Labelled], *, version: str, dispatch: Sequence[DispatchRule] = ()) -> Model:
-    catalogue = EntityCatalogue()
-    prep = prepare([e.text for e in examples], catalogue)
+def train(
+    examples: Sequence[Labelled],
+    *,
+    version: str,
+    dispatch: Sequence[DispatchRule] = (),
+    catalogue: EntityCatalogue | None = None,
+    place_kinds: dict[str, str] | None = None,
+) -> Model:
+    """catalogue: one holding the unit registry, so the kind of place of each example is the registry's."""
+    catalogue = EntityCatalogue() if catalogue is None else catalogue
+    catalogue.set_kinds(place_kinds or {})
+    concerned = [e.place or None for e in examples] if any(e.place for e in examples) else None
+    prep = prepare([e.text for e in examples], catalogue, concerned=concerned)
     rows = prep.ok
     counts = hashed([prep.masked[i] for i in rows])
     x, idf = tfidf(counts)
@@ -309,6 +359,7 @@ def train(examples: Sequence[Labelled], *, version: str, dispatch: Sequence[Disp
         dispatch=list(dispatch),
         places=catalogue.places,
         idf=idf,
+        place_kinds=dict(place_kinds or {}),
     )
 
 
@@ -367,9 +418,18 @@ def apply_dispatch(
     return out
 
 
-def analyse(model: Model, raw_texts: Sequence[object], *, workers: int = 1) -> Analysis:
-    catalogue = EntityCatalogue(places=set(model.places))
-    prep = prepare(raw_texts, catalogue, workers=workers)
+def analyse(
+    model: Model,
+    raw_texts: Sequence[object],
+    *,
+    workers: int = 1,
+    catalogue: EntityCatalogue | None = None,
+    concerned: Sequence[str | None] | None = None,
+) -> Analysis:
+    """catalogue: one holding the unit registry (its places are merged with the model's); concerned: see
+    `prepare`."""
+    catalogue = model_catalogue(model, catalogue)
+    prep = prepare(raw_texts, catalogue, workers=workers, concerned=concerned)
     rows = prep.ok
     counts = hashed_parallel([prep.masked[i] for i in rows], workers)
     x_model, category_p = classify(model, prep, rows, counts)
@@ -637,9 +697,17 @@ class ProblemIndex:
     idf: np.ndarray[Any, Any]
 
     @classmethod
-    def build(cls, model: Model, problems: Sequence[tuple[str, Sequence[str]]]) -> ProblemIndex:
-        """problems: (id, texts of its opinions / description)."""
-        catalogue = EntityCatalogue(places=set(model.places))
+    def build(
+        cls,
+        model: Model,
+        problems: Sequence[tuple[str, Sequence[str]]],
+        *,
+        catalogue: EntityCatalogue | None = None,
+        places: Sequence[Iterable[str]] | None = None,
+    ) -> ProblemIndex:
+        """problems: (id, texts of its opinions / description); places: registry unit names each problem is
+        about (its opinions' 涉及单位), added to the places its texts name."""
+        catalogue = model_catalogue(model, catalogue)
         texts = [t for _pid, ts in problems for t in ts]
         owner = np.asarray([j for j, (_pid, ts) in enumerate(problems) for _t in ts], dtype=np.int64)
         prep = prepare(texts, catalogue)
@@ -650,6 +718,11 @@ class ProblemIndex:
         keys: list[set[str]] = [set() for _ in problems]
         for i in ok:
             keys[owner[i]].update(m.key for m in prep.mentions[i] if m.kind != "office")
+        for j, names in enumerate(places or ()):
+            for name in names:
+                unit = catalogue.unit_mention(name)
+                if unit is not None:
+                    keys[j].add(unit.key)
         place = sp.csr_matrix(
             (np.ones(len(gids), dtype=np.float32), (gids, np.arange(len(gids)))), shape=(len(problems), len(gids))
         )

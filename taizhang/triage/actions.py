@@ -9,6 +9,7 @@ from django.db import transaction
 
 from taizhang.clock import now
 from taizhang.lib import triage
+from taizhang.lib.entities import EntityCatalogue
 from taizhang.problems.models import Category
 from taizhang.triage import engine
 from taizhang.triage.dispatch_defaults import DEFAULT_DISPATCH
@@ -28,12 +29,16 @@ _trained: dict[str, triage.Model] = {}
 def do_train_model(*, actor: User | None, force: bool = False) -> TriageModel:
     """Train on the synthetic opinions + decisions + corrections; idempotent when nothing changed."""
     decided, corrections = engine.decided_examples()
-    _learn_dispatch_rules(decided)
+    catalogue = engine.registry_catalogue()
+    _materialise_default_dispatch()
+    place_kinds = engine.learn_place_kinds(decided, catalogue, engine.dispatch_rules()) if decided else {}
+    catalogue.set_kinds(place_kinds)
+    _learn_dispatch_rules(decided, catalogue)
     rules = engine.dispatch_rules()
     if not decided and not rules:
         engine.default_model()  # builds the shared default file if this machine has none
     examples = engine.default_examples() + decided
-    digest = engine.fingerprint(examples, rules)
+    digest = engine.fingerprint(examples, rules, place_kinds)
     current = TriageModel.objects.select_for_update().filter(is_active=True).first()
     if current is not None and current.fingerprint == digest and not force:
         return current
@@ -46,7 +51,9 @@ def do_train_model(*, actor: User | None, force: bool = False) -> TriageModel:
             assert default is not None
             model = triage.Model(**{**default.__dict__})
         else:
-            model = triage.train(examples, version=version, dispatch=rules)
+            model = triage.train(
+                examples, version=version, dispatch=rules, catalogue=catalogue, place_kinds=place_kinds
+            )
         _trained.clear()
         _trained[digest] = model
     model.version = version
@@ -80,20 +87,22 @@ def _materialise_default_dispatch() -> None:
     )
 
 
-def _learn_dispatch_rules(decided: list[triage.Labelled]) -> None:
+def _learn_dispatch_rules(decided: list[triage.Labelled], catalogue: EntityCatalogue) -> None:
     """Rules learned from decisions become a new catalogue version; hand-written rules are kept as they are."""
     from taizhang.accounts.models import Unit
 
     _materialise_default_dispatch()
-    learned = engine.learn_dispatch(decided) if decided else {}
+    place_length = DispatchRule._meta.get_field("place").max_length or 60
+    learned = engine.learn_dispatch(decided, catalogue=catalogue) if decided else {}
+    learned = {k: v for k, v in learned.items() if len(k[2]) <= place_length}
     existing = {
-        (r.category.code, r.place_kind): (r.unit.name, r.support)
+        (r.category.code, r.place_kind, r.place): (r.unit.name, r.support)
         for r in DispatchRule.objects.filter(is_active=True, learned=True).select_related("category", "unit")
     }
     if {k: v for k, v in learned.items()} == existing:
         return
     units = {u.name: u for u in Unit.objects.filter(name__in={u for u, _n in learned.values()})}
-    categories = {c.code: c for c in Category.objects.filter(code__in={c for c, _k in learned})}
+    categories = {c.code: c for c in Category.objects.filter(code__in={c for c, _k, _p in learned})}
     latest = DispatchRule.objects.order_by("-catalogue_version").values_list("catalogue_version", flat=True).first()
     version = (latest or 1) + 1
     DispatchRule.objects.filter(is_active=True, learned=True).update(is_active=False)
@@ -102,12 +111,13 @@ def _learn_dispatch_rules(decided: list[triage.Labelled]) -> None:
             DispatchRule(
                 category=categories[cat],
                 place_kind=kind,
+                place=place,
                 unit=units[unit],
                 learned=True,
                 support=n,
                 catalogue_version=version,
             )
-            for (cat, kind), (unit, n) in learned.items()
+            for (cat, kind, place), (unit, n) in learned.items()
             if cat in categories and unit in units
         ]
     )

@@ -45,26 +45,40 @@ def decided_examples() -> tuple[list[triage.Labelled], int]:
     by_opinion: dict[int, triage.Labelled] = {}
     links = (
         OpinionLink.objects.filter(problem__lead_unit__kind=UnitKind.OFFICE)
-        .select_related("opinion", "problem__category", "problem__lead_unit")
+        .select_related("opinion__concerned_unit", "problem__category", "problem__lead_unit")
         .order_by("id")
     )
     for link in links.iterator(chunk_size=2000):
         problem = link.problem
         assert problem.lead_unit is not None
-        by_opinion[link.opinion_id] = triage.Labelled(link.opinion.text, problem.category.code, problem.lead_unit.name)
+        by_opinion[link.opinion_id] = triage.Labelled(
+            link.opinion.text, problem.category.code, problem.lead_unit.name, _unit_name(link.opinion.concerned_unit)
+        )
     corrections = 0
-    for c in Correction.objects.order_by("corrected_at", "id").iterator(chunk_size=2000):
+    corrected = Correction.objects.select_related("opinion__concerned_unit").order_by("corrected_at", "id")
+    for c in corrected.iterator(chunk_size=2000):
         unit = c.unit or c.suggested_unit
         if unit:
-            by_opinion[c.opinion_id] = triage.Labelled(c.text, c.category, unit)
+            by_opinion[c.opinion_id] = triage.Labelled(c.text, c.category, unit, _unit_name(c.opinion.concerned_unit))
             corrections += 1
     return list(by_opinion.values()), corrections
 
 
-def fingerprint(examples: Sequence[triage.Labelled], rules: Sequence[triage.DispatchRule]) -> str:
+def _unit_name(unit: Unit | None) -> str:
+    return unit.name if unit is not None else ""
+
+
+def fingerprint(
+    examples: Sequence[triage.Labelled],
+    rules: Sequence[triage.DispatchRule],
+    place_kinds: dict[str, str] | None = None,
+) -> str:
     h = hashlib.sha256()
+    for key, kind in sorted((place_kinds or {}).items()):
+        h.update(f"{key}\x1f{kind}\x1d".encode())
     for e in examples:
-        h.update(f"{e.text}\x1f{e.category}\x1f{e.unit}\x1e".encode())
+        place = f"\x1f{e.place}" if e.place else ""  # examples without one hash as before
+        h.update(f"{e.text}\x1f{e.category}\x1f{e.unit}{place}\x1e".encode())
     for r in rules:
         h.update(f"{r.category}\x1f{r.kind}\x1f{r.entity}\x1f{r.unit}\x1e".encode())
     return h.hexdigest()
@@ -75,20 +89,77 @@ def dispatch_rules() -> list[triage.DispatchRule]:
     return [triage.DispatchRule(r.category.code, r.place_kind, r.unit.name, r.place) for r in rules]
 
 
+def learn_place_kinds(
+    examples: Sequence[triage.Labelled],
+    catalogue: EntityCatalogue,
+    rules: Sequence[triage.DispatchRule],
+    *,
+    min_support: int = 6,
+    share: float = 0.8,
+) -> dict[str, str]:
+    """Registry schools and kindergartens that coordinators handle as private ones: the registry has no 民办
+    flag, but when the decisions about a unit go, across categories, to the office the catalogue sends
+    private places to, it is routed as a private place too."""
+    private = Counter(r.unit for r in rules if r.kind == "private" and not r.entity).most_common(1)
+    if not private:
+        return {}
+    office = private[0][0]
+    concerned = [e.place or None for e in examples] if any(e.place for e in examples) else None
+    prep = triage.prepare([e.text for e in examples], catalogue, concerned=concerned)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    categories: dict[str, set[str]] = defaultdict(set)
+    for e, key, kind, err in zip(examples, prep.keys, prep.kinds, prep.errors, strict=True):
+        if err is None and key in catalogue.registry and kind in ("school", "kindergarten"):
+            votes[key][e.unit] += 1
+            if e.unit == office:
+                categories[key].add(e.category)
+    return {
+        key: "private"
+        for key, counter in votes.items()
+        if counter[office] >= min_support
+        and counter[office] >= share * sum(counter.values())
+        and len(categories[key]) >= 2
+    }
+
+
+MIN_RULE_PLACES = 3  # a rule for a kind of place needs decisions about this many different places
+
+
 def learn_dispatch(
-    examples: Sequence[triage.Labelled], *, min_support: int = 3, share: float = 0.8
-) -> dict[tuple[str, str], tuple[str, int]]:
-    """(category, kind of place) → unit where coordinators decided the same way often enough."""
-    prep = triage.prepare([e.text for e in examples], EntityCatalogue())
+    examples: Sequence[triage.Labelled],
+    *,
+    min_support: int = 3,
+    share: float = 0.8,
+    catalogue: EntityCatalogue | None = None,
+) -> dict[tuple[str, str, str], tuple[str, int]]:
+    """(category, kind of place, place key or "") → unit where coordinators decided the same way often enough.
+
+    Places are read with the registry (and the 涉及单位 given with an opinion). Decisions about fewer than
+    MIN_RULE_PLACES different places say how those places are handled, not every place of their kind (a
+    private school the registry files as a school must not send every public school to 民办教育管理股), so
+    they become rules for those places only."""
+    concerned = [e.place or None for e in examples] if any(e.place for e in examples) else None
+    prep = triage.prepare([e.text for e in examples], catalogue or EntityCatalogue(), concerned=concerned)
     votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for e, kind, err in zip(examples, prep.kinds, prep.errors, strict=True):
+    by_place: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
+    places: dict[tuple[str, str, str], set[str]] = defaultdict(set)  # (category, kind, unit) → places decided
+    for e, kind, key, err in zip(examples, prep.kinds, prep.keys, prep.errors, strict=True):
         if err is None and kind != "none":
             votes[(e.category, kind)][e.unit] += 1
-    learned = {}
-    for key, counter in votes.items():
+            if key:
+                by_place[(e.category, kind, key)][e.unit] += 1
+                places[(e.category, kind, e.unit)].add(key)
+    learned: dict[tuple[str, str, str], tuple[str, int]] = {}
+    for (category, kind), counter in votes.items():
         unit, n = counter.most_common(1)[0]
-        if n >= min_support and n >= share * sum(counter.values()):
-            learned[key] = (unit, n)
+        widespread = len(places[(category, kind, unit)]) >= MIN_RULE_PLACES
+        if widespread and n >= min_support and n >= share * sum(counter.values()):
+            learned[(category, kind, "")] = (unit, n)
+    for (category, kind, key), counter in by_place.items():
+        unit, n = counter.most_common(1)[0]
+        general = learned.get((category, kind, ""))
+        if n >= min_support and n >= share * sum(counter.values()) and (general is None or general[0] != unit):
+            learned[(category, kind, key)] = (unit, n)
     return learned
 
 
@@ -185,6 +256,26 @@ def candidate_problems() -> list[Problem]:
     return list(open_or_recent.select_related("category").order_by("-id")[:MAX_INDEXED_PROBLEMS])
 
 
+def registry_catalogue(model: triage.Model | None = None) -> EntityCatalogue:
+    """A fresh catalogue holding the unit registry's schools and kindergartens (offices are known by name),
+    with the kinds of place the model learned for them."""
+    catalogue = EntityCatalogue()
+    units = Unit.objects.filter(is_active=True, kind__in=[UnitKind.SCHOOL, UnitKind.KINDERGARTEN]).order_by("id")
+    catalogue.add_units(units.values_list("name", "short_name", "kind"))
+    if model is not None:
+        catalogue = triage.model_catalogue(model, catalogue)
+    return catalogue
+
+
+def problem_places(problems: Sequence[Problem]) -> list[set[str]]:
+    """The registry units each problem is about: its opinions' 涉及单位."""
+    names: dict[int, set[str]] = {p.pk: set() for p in problems}
+    linked = Opinion.objects.filter(links__problem__in=problems, concerned_unit__isnull=False)
+    for problem_id, name in linked.values_list("links__problem", "concerned_unit__name"):
+        names[problem_id].add(name)
+    return [names[p.pk] for p in problems]
+
+
 def problem_texts(problems: Sequence[Problem]) -> list[tuple[str, list[str]]]:
     texts: dict[int, list[str]] = {p.pk: [f"{p.title}。{p.description}"] for p in problems}
     for problem_id, text in Opinion.objects.filter(links__problem__in=problems).values_list("links__problem", "text"):
@@ -192,15 +283,30 @@ def problem_texts(problems: Sequence[Problem]) -> list[tuple[str, list[str]]]:
     return [(str(p.pk), texts[p.pk]) for p in problems]
 
 
-def suggest(texts: Sequence[str], *, problems: Sequence[Problem] | None = None) -> list[OpinionSuggestion]:
-    """Suggestions for opinions not yet triaged: category, unit, existing problems (open or recently closed)."""
+def suggest(
+    texts: Sequence[str],
+    *,
+    problems: Sequence[Problem] | None = None,
+    concerned: Sequence[Unit | None] | None = None,
+) -> list[OpinionSuggestion]:
+    """Suggestions for opinions not yet triaged: category, unit, existing problems (open or recently closed).
+
+    Places are recognised against the unit registry; concerned[i], the 涉及单位 staff gave opinion i, is its
+    place (for matching problems) and its kind of place (for routing) whatever the text names."""
     model = active_model(train_if_missing=False)
     if model is None:
         return [NOT_READY for _ in texts]
     problems = candidate_problems() if problems is None else list(problems)
-    index = triage.ProblemIndex.build(model, problem_texts(problems)) if problems else None
+    index = (
+        triage.ProblemIndex.build(
+            model, problem_texts(problems), catalogue=registry_catalogue(model), places=problem_places(problems)
+        )
+        if problems
+        else None
+    )
     by_id = {str(p.pk): p for p in problems}
-    result = triage.analyse(model, list(texts))
+    names = [u.name if u is not None else None for u in concerned] if concerned is not None else None
+    result = triage.analyse(model, list(texts), catalogue=registry_catalogue(model), concerned=names)
     categories = {c.code: c for c in Category.objects.filter(is_active=True)}
     units = {u.name: u for u in Unit.objects.filter(is_active=True, kind=UnitKind.OFFICE)}
     prep = result.prep
@@ -218,15 +324,16 @@ def suggest(texts: Sequence[str], *, problems: Sequence[Problem] | None = None) 
         cat_code, unit_name = result.categories[j], result.units[j]
         cat_p = float(result.category_p[j].max())
         unit_p = float(result.unit_p[j].max())
-        places = [m.key for m in prep.mentions[i] if m.kind != "office"]
+        places = prep.places(i)
         matches = (
             triage.rank_problems(index, x_index[j], result.category_p[j], places)
             if index and x_index is not None
             else []
         )
         suggestions = [ProblemSuggestion(by_id[m.problem_id], m.score, m.shared_places) for m in matches]
+        given = prep.given[i]
         explanation = {
-            "places": [m.surface for m in prep.mentions[i]],
+            "places": list(dict.fromkeys(([given.surface] if given else []) + [m.surface for m in prep.mentions[i]])),
             "place_kind": prep.kinds[i],
             "notes": list(prep.notes[i]),
             "key_terms": {

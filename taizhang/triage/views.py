@@ -33,7 +33,7 @@ def suggestion_context(opinion: Opinion) -> dict[str, Any]:
     if opinion.status != OpinionStatus.UNTRIAGED:
         return {}
     try:
-        suggestion = engine.suggest([opinion.text])[0]
+        suggestion = engine.suggest([opinion.text], concerned=[opinion.concerned_unit])[0]
     except Exception:  # the page must work without the assistant
         logger.exception("triage suggestion failed for opinion %s", opinion.pk)
         return {"suggestion_error": "智能梳理建议暂不可用，请人工梳理。"}
@@ -54,7 +54,12 @@ def _proposed_groups(opinions: list[Opinion]) -> list[dict[str, Any]]:
     model = engine.require_model()
     from taizhang.lib import triage
 
-    result = triage.analyse(model, [o.text for o in opinions])
+    result = triage.analyse(
+        model,
+        [o.text for o in opinions],
+        catalogue=engine.registry_catalogue(model),
+        concerned=[o.concerned_unit.name if o.concerned_unit else None for o in opinions],
+    )
     categories = {c.code: c for c in Category.objects.filter(is_active=True)}
     groups: dict[int, list[int]] = defaultdict(list)
     for j, _i in enumerate(result.prep.ok):
@@ -84,6 +89,7 @@ def batch_review(request: AuthedHttpRequest) -> HttpResponse:
     inbox = list(
         opinions_visible_to(request.user)
         .filter(status=OpinionStatus.UNTRIAGED)
+        .select_related("concerned_unit")
         .order_by("received_at", "id")[:BATCH_LIMIT]
     )
     groups = _proposed_groups(inbox) if inbox else []

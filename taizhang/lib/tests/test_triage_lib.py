@@ -78,3 +78,62 @@ def test_bcubed_is_one_for_identical_partitions_and_lower_when_merged() -> None:
 
 def test_key_terms_are_shared_words() -> None:
     assert "有偿补课" in triage.key_terms("老师在家有偿补课", "举报有偿补课的老师")
+
+
+def _registry() -> EntityCatalogue:
+    cat = EntityCatalogue()
+    cat.add_units(
+        [
+            ("青溪县实验小学", "实验小学", "school"),
+            ("青溪县第二实验小学", "二实小", "school"),
+            ("青溪县博文学校", "博文学校", "school"),
+        ]
+    )
+    return cat
+
+
+def test_it_takes_the_concerned_unit_as_the_place_whatever_the_text_names() -> None:
+    cat = _registry()
+    cat.set_kinds({cat.units["青溪县博文学校"]: "private"})
+    texts = [
+        "学校课后服务收费没有公示。",
+        "听说二实小也这样，实验小学课后服务收费没有公示。",
+        "二实小课后服务收费没有公示。",
+    ]
+    prep = triage.prepare(texts, cat, concerned=["青溪县博文学校", "青溪县实验小学", None])
+    bowen, shixiao, erxiao = (cat.units[n] for n in ("青溪县博文学校", "青溪县实验小学", "青溪县第二实验小学"))
+    assert prep.keys == [bowen, shixiao, erxiao]
+    assert prep.kinds == ["private", "school", "school"]
+    assert prep.places(0) == [bowen] and prep.places(1) == [shixiao] and prep.places(2) == [erxiao]
+
+
+def test_it_routes_by_the_kind_of_the_concerned_unit() -> None:
+    m = model()
+    routed = triage.Model(
+        **{**m.__dict__, "dispatch": [triage.DispatchRule("illegal_fees", "private", "民办教育管理股")]}
+    )
+    cat = _registry()
+    cat.set_kinds({cat.units["青溪县博文学校"]: "private"})
+    text = "学校以课后服务名义每学期收费五百元，收费标准没有公示，要求退费。"
+    result = triage.analyse(routed, [text, text], catalogue=cat, concerned=["青溪县博文学校", "青溪县实验小学"])
+    assert result.categories == ["illegal_fees", "illegal_fees"]
+    assert result.prep.kinds == ["private", "school"]
+    assert result.units[0] == "民办教育管理股"
+    assert result.units[1] != "民办教育管理股"
+
+
+def test_it_matches_problems_by_the_concerned_unit_and_keeps_other_schools_apart() -> None:
+    m = model()
+    cat = _registry()
+    problems = [
+        ("a", ["青溪县第二实验小学课后服务收费没有公示。"]),
+        ("b", ["学校课后服务收费没有公示，家长意见大。"]),
+    ]
+    index = triage.ProblemIndex.build(m, problems, catalogue=cat, places=[[], ["青溪县实验小学"]])
+    assert index.keys[0] == frozenset({cat.units["青溪县第二实验小学"]})
+    assert index.keys[1] == frozenset({cat.units["青溪县实验小学"]})
+    prep = triage.prepare(["青溪县实验小学课后服务收费没有公示。"], _registry())
+    x = triage.tfidf(triage.hashed(prep.masked), index.idf)[0]
+    _x, p = triage.classify(m, prep, [0])
+    best = triage.rank_problems(index, x[0], p[0], prep.places(0))[0]
+    assert best.problem_id == "b" and best.shared_places == (cat.units["青溪县实验小学"],)

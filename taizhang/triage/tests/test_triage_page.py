@@ -148,3 +148,23 @@ def test_the_api_gives_the_same_suggestion(cast: SimpleNamespace, offices: None,
     assert body["problems"][0]["number"] == existing.number
     assert body["model_version"] == Suggestion.objects.get(opinion=opinion).model_version
     assert client_for(cast.officer).get(f"/api/v1/triage/opinions/{opinion.pk}/suggestion").status_code == 403
+
+
+def test_it_suggests_problems_at_the_concerned_school_not_at_a_school_sharing_a_short_form(
+    cast: SimpleNamespace, offices: None, make_problem: object
+) -> None:
+    Unit.objects.create(name="青溪县第二实验小学", short_name="二实小", kind=UnitKind.SCHOOL, parent=cast.bureau)
+    other = make_problem(text="青溪县第二实验小学有老师在校外有偿补课，每月收费800元。")  # type: ignore[operator]
+    ours = make_problem(text="学校有老师在校外有偿补课，每月收费800元。")  # type: ignore[operator]
+    opinion = do_receive_opinion(
+        OpinionInput(channel="online_form", text="有老师在校外有偿补课，每月收费800元。", concerned_unit=cast.school),
+        actor=cast.coordinator,
+    )
+    Opinion.objects.filter(links__problem=ours).update(concerned_unit=cast.school)
+    [suggestion] = engine.suggest([opinion.text], concerned=[opinion.concerned_unit])
+    assert suggestion.explanation["places"][0] == "青溪县实验小学"
+    assert suggestion.explanation["place_kind"] == "school"
+    assert suggestion.problems[0].problem == ours
+    assert other not in [s.problem for s in suggestion.problems if s.places]
+    [text_only] = engine.suggest(["青溪县实验小学有老师在校外有偿补课，每月收费800元。"])
+    assert all(s.problem != other for s in text_only.problems if s.places)
