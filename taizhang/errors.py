@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class ActionError(Exception):
     """Input or state that the action refuses. Carries field errors where a field is to blame."""
@@ -23,8 +25,8 @@ class Conflict(ActionError):
 
     status_code = 409
 
-    def __init__(self, message: str = "该记录已被他人修改，请刷新页面后重试。") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or gettext("该记录已被他人修改，请刷新页面后重试。"))
 
 
 class InvalidTransition(ActionError):

@@ -6,6 +6,7 @@ from taizhang.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("triage/suggest/", include("taizhang.triage.urls")),
     path("supervision/", include("taizhang.supervision.urls")),
     path("", include("taizhang.web.urls")),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 from taizhang.intake.models import Opinion
@@ -40,10 +41,10 @@ def may_see_reporter(user: User, opinion: Opinion) -> bool:
 def reporter_label(user: User | None, opinion: Opinion, *, unmasked: bool = False) -> str:
     """The reporter as this viewer may see it. A 举报 shows in full only after a logged unmasking."""
     if opinion.is_anonymous or not (opinion.reporter_name or opinion.reporter_phone):
-        return "匿名"
+        return gettext("匿名")
     if user is None or not user.is_bureau_wide():
         # Even a masked name and the phone's last digits can identify a parent at a small school.
-        return "实名（不向责任单位公开）"
+        return gettext("实名（不向责任单位公开）")
     full = user is not None and may_see_reporter(user, opinion) and (unmasked or not opinion.is_whistleblowing)
     if full:
         return " ".join(p for p in (opinion.reporter_name, opinion.reporter_phone) if p)

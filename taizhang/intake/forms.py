@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Unit
 from taizhang.intake.actions import MAX_OPINION_CHARS, OpinionInput
@@ -11,15 +13,17 @@ MAX_SPLIT = 5
 
 
 class OpinionForm(forms.Form):
-    channel = forms.ChoiceField(label="渠道", choices=Channel.choices)
-    text = forms.CharField(label="意见内容", widget=forms.Textarea, max_length=MAX_OPINION_CHARS, strip=True)
-    reporter_name = forms.CharField(label="反映人", required=False, max_length=50)
-    reporter_phone = forms.CharField(label="联系电话", required=False, max_length=30)
-    is_anonymous = forms.BooleanField(label="匿名反映", required=False)
+    channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices)
+    text = forms.CharField(label=_("意见内容"), widget=forms.Textarea, max_length=MAX_OPINION_CHARS, strip=True)
+    reporter_name = forms.CharField(label=_("反映人"), required=False, max_length=50)
+    reporter_phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
+    is_anonymous = forms.BooleanField(label=_("匿名反映"), required=False)
     concerned_unit = forms.ModelChoiceField(
-        label="涉及单位", required=False, queryset=Unit.objects.filter(is_active=True), empty_label="（未指明）"
+        label=_("涉及单位"), required=False, queryset=Unit.objects.filter(is_active=True), empty_label=_("（未指明）")
     )
-    external_ref = forms.CharField(label="来源单号", required=False, max_length=60, help_text="如12345工单号，可不填")
+    external_ref = forms.CharField(
+        label=_("来源单号"), required=False, max_length=60, help_text=_("如12345工单号，可不填")
+    )
 
     def to_input(self) -> OpinionInput:
         d = self.cleaned_data
@@ -39,15 +43,15 @@ class VersionedForm(forms.Form):
 
 
 class CreateProblemForm(VersionedForm):
-    title = forms.CharField(label="问题摘要", max_length=200)
-    description = forms.CharField(label="问题描述", widget=forms.Textarea)
+    title = forms.CharField(label=_("问题摘要"), max_length=200)
+    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea)
     category = forms.ModelChoiceField(
-        label="问题类别", queryset=Category.objects.filter(is_active=True), empty_label="请选择"
+        label=_("问题类别"), queryset=Category.objects.filter(is_active=True), empty_label=_("请选择")
     )
 
 
 class LinkForm(VersionedForm):
-    problem_number = forms.CharField(label="问题编号", max_length=30, help_text="归并到已有问题，如 QX2026-00012")
+    problem_number = forms.CharField(label=_("问题编号"), max_length=30, help_text=_("归并到已有问题，如 QX2026-00012"))
 
 
 class SplitForm(VersionedForm):
@@ -57,9 +61,11 @@ class SplitForm(VersionedForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         categories = Category.objects.filter(is_active=True)
         for i in range(1, MAX_SPLIT + 1):
-            self.fields[f"title_{i}"] = forms.CharField(label=f"问题{i}摘要", max_length=200, required=False)
+            self.fields[f"title_{i}"] = forms.CharField(
+                label=gettext("问题%(n)d摘要") % {"n": i}, max_length=200, required=False
+            )
             self.fields[f"category_{i}"] = forms.ModelChoiceField(
-                label=f"问题{i}类别", queryset=categories, required=False, empty_label="请选择"
+                label=gettext("问题%(n)d类别") % {"n": i}, queryset=categories, required=False, empty_label=_("请选择")
             )
 
     def rows(self) -> list[tuple[str, Category]]:
@@ -70,12 +76,12 @@ class SplitForm(VersionedForm):
             if title and category:
                 rows.append((title, category))
             elif title or category:
-                self.add_error(f"title_{i}", f"问题{i}须同时填写摘要和类别。")
+                self.add_error(f"title_{i}", gettext("问题%(n)d须同时填写摘要和类别。") % {"n": i})
         if len(rows) < 2:
-            self.add_error(None, "拆分至少需要两个问题。")
+            self.add_error(None, gettext("拆分至少需要两个问题。"))
         return rows
 
 
 class DismissForm(VersionedForm):
-    reason = forms.ChoiceField(label="原因", choices=DismissReason.choices)
-    answer = forms.CharField(label="给反映人的答复", widget=forms.Textarea, help_text="反映人凭查询码可见")
+    reason = forms.ChoiceField(label=_("原因"), choices=DismissReason.choices)
+    answer = forms.CharField(label=_("给反映人的答复"), widget=forms.Textarea, help_text=_("反映人凭查询码可见"))

@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import User
 from taizhang.clock import today
@@ -54,15 +56,17 @@ PENDING_MAX_AGE = dt.timedelta(days=1)
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Excel 文件（.xlsx）",
-        error_messages={"required": "请选择要导入的 Excel 文件。", "empty": "上传的文件是空文件。"},
+        label=_("Excel 文件（.xlsx）"),
+        error_messages={"required": _("请选择要导入的 Excel 文件。"), "empty": _("上传的文件是空文件。")},
         widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分后分批导入。")
+            raise forms.ValidationError(
+                gettext("文件超过 %(mb)d MB，请拆分后分批导入。") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
@@ -70,7 +74,7 @@ def _importer(request: HttpRequest) -> User:
     """The signed-in user, if they may import; anyone else gets the 403 page with the reason."""
     user = request.user
     if not isinstance(user, User) or user.role not in INTAKE_ROLES:
-        raise PermissionDenied("只有牵头部门和系统管理员可以批量导入意见。如需导入，请联系活动办公室。")
+        raise PermissionDenied(gettext("只有牵头部门和系统管理员可以批量导入意见。如需导入，请联系活动办公室。"))
     return user
 
 
@@ -142,7 +146,7 @@ def _check(request: HttpRequest) -> HttpResponse:
 def _confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(PENDING_KEY)
     if not pending or request.POST.get("token") != pending["token"]:
-        messages.error(request, "这次导入的确认已失效（可能已导入过或已超时），请重新上传文件。")
+        messages.error(request, gettext("这次导入的确认已失效（可能已导入过或已超时），请重新上传文件。"))
         return redirect("opinion_import")
     path = _pending_path(pending["token"])
     content = path.read_bytes() if path.exists() else b""
@@ -150,7 +154,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     try:
         sheet, imported = import_opinion_sheet(content, actor=_importer(request), filename=pending["filename"])
     except (SheetRejected, ActionError) as error:
-        messages.error(request, f"未导入任何意见：{error.message}")
+        messages.error(request, gettext("未导入任何意见：%(reason)s") % {"reason": error.message})
         return redirect("opinion_import")
     if not imported:
         return _page(request, sheet=sheet, filename=pending["filename"], status=400)
@@ -159,7 +163,11 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         "rows": [item.row for item in imported],
         "ids": [item.opinion.pk for item in imported],
     }
-    messages.success(request, f"已从《{pending['filename']}》导入 {len(imported)} 条意见，均已生成查询码。")
+    messages.success(
+        request,
+        gettext("已从《%(filename)s》导入 %(n)d 条意见，均已生成查询码。")
+        % {"filename": pending["filename"], "n": len(imported)},
+    )
     return redirect(reverse("opinion_import") + "?result=1")
 
 
@@ -184,7 +192,7 @@ def _result(request: HttpRequest) -> dict[str, Any] | None:
 def _result_download(request: HttpRequest) -> HttpResponse:
     rows = _result_rows(request)
     if rows is None:
-        messages.error(request, "没有可下载的导入结果，请先导入。")
+        messages.error(request, gettext("没有可下载的导入结果，请先导入。"))
         return redirect("opinion_import")
     stamp = today().strftime("%Y%m%d")
     return _xlsx_response(

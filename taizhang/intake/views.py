@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from taizhang.audit.models import AuditEvent
@@ -25,7 +26,7 @@ from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 def _require_triage(request: AuthedHttpRequest) -> None:
     if not can_triage(request.user):
-        raise PermissionDenied("只有牵头部门可以登记和梳理意见。")
+        raise PermissionDenied(gettext("只有牵头部门可以登记和梳理意见。"))
 
 
 @login_required
@@ -39,7 +40,9 @@ def opinion_new(request: AuthedHttpRequest) -> HttpResponse:
         except ActionError as exc:
             status = report_action_error(request, form, exc)
         else:
-            messages.success(request, f"已登记，查询码：{opinion.receipt_code}（请告知反映人）")
+            messages.success(
+                request, gettext("已登记，查询码：%(code)s（请告知反映人）") % {"code": opinion.receipt_code}
+            )
             return redirect("opinion_detail", pk=opinion.pk)
     elif request.method == "POST":
         status = 400
@@ -109,12 +112,15 @@ def _run_triage(request: AuthedHttpRequest, opinion: Opinion, action: str, form:
         number = form.cleaned_data["problem_number"].strip().upper()
         problem = Problem.objects.filter(number=number).first()
         if problem is None:
-            raise ActionError(f"未找到编号为“{number}”的问题。", field_errors={"problem_number": ["问题编号不存在。"]})
+            raise ActionError(
+                gettext("未找到编号为“%(number)s”的问题。") % {"number": number},
+                field_errors={"problem_number": [gettext("问题编号不存在。")]},
+            )
         return actions.do_link_opinion(opinion, problem, actor=user, expected_version=version)
     if action == "split":
         rows = form.rows()
         if form.errors:
-            raise ActionError("拆分信息不完整。")
+            raise ActionError(gettext("拆分信息不完整。"))
         items = [actions.NewProblem(title, opinion.text, category) for title, category in rows]
         return actions.do_split_opinion(opinion, items, actor=user, expected_version=version)[0]
     return actions.do_dismiss_opinion(
@@ -143,10 +149,10 @@ def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = forms_.get(action)
         if form is None:
-            messages.error(request, "未知的梳理操作。")
+            messages.error(request, gettext("未知的梳理操作。"))
             status = 400
         elif not form.is_valid():
-            messages.error(request, "请检查填写的内容。")
+            messages.error(request, gettext("请检查填写的内容。"))
             status = 400
         else:
             try:
@@ -155,7 +161,7 @@ def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 status = report_action_error(request, form, exc)
             else:
                 _record_decision(request, opinion, action, result)
-                messages.success(request, f"意见 {opinion.receipt_code} 已处理。")
+                messages.success(request, gettext("意见 %(code)s 已处理。") % {"code": opinion.receipt_code})
                 if isinstance(result, Problem):
                     return redirect("problem_detail", pk=result.pk)
                 return _next_in_inbox(request)

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Unit
 from taizhang.campaigns.models import Campaign
@@ -24,45 +27,49 @@ SORTS = {
     "created": "created_at",
     "progress": "progress_percent",
 }
-SORT_CHOICES = [("", "默认（最新在前）")] + [
-    (f"{prefix}{key}", f"{label}{arrow}")
+SORT_CHOICES = [("", _("默认（最新在前）"))] + [
+    (f"{prefix}{key}", format_lazy("{}{}", label, arrow))
     for key, label in [
-        ("number", "编号"),
-        ("deadline", "整改时限"),
-        ("status", "状态"),
-        ("unit", "责任单位"),
-        ("created", "立项时间"),
-        ("progress", "进度"),
+        ("number", _("编号")),
+        ("deadline", _("整改时限")),
+        ("status", _("状态")),
+        ("unit", _("责任单位")),
+        ("created", _("立项时间")),
+        ("progress", _("进度")),
     ]
     for prefix, arrow in (("", " ↑"), ("-", " ↓"))
 ]
 
 
 class LedgerFilterForm(forms.Form):
-    q = forms.CharField(label="关键词", required=False, max_length=100)
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
-    unit = forms.ModelChoiceField(label="责任单位", required=False, queryset=Unit.objects.all(), empty_label="全部单位")
+    q = forms.CharField(label=_("关键词"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *Status.choices])
+    unit = forms.ModelChoiceField(
+        label=_("责任单位"), required=False, queryset=Unit.objects.all(), empty_label=_("全部单位")
+    )
     category = forms.ModelChoiceField(
-        label="问题类别", required=False, queryset=Category.objects.all(), empty_label="全部类别"
+        label=_("问题类别"), required=False, queryset=Category.objects.all(), empty_label=_("全部类别")
     )
-    channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部渠道"), *Channel.choices])
-    source = forms.ChoiceField(label="发现方式", required=False, choices=[("", "自查与他查"), *Source.choices])
+    channel = forms.ChoiceField(label=_("来源渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices])
+    source = forms.ChoiceField(label=_("发现方式"), required=False, choices=[("", _("自查与他查")), *Source.choices])
     campaign = forms.ModelChoiceField(
-        label="活动", required=False, queryset=Campaign.objects.all(), empty_label="全部活动"
+        label=_("活动"), required=False, queryset=Campaign.objects.all(), empty_label=_("全部活动")
     )
-    overdue = forms.BooleanField(label="仅超期", required=False)
+    overdue = forms.BooleanField(label=_("仅超期"), required=False)
     light = forms.ChoiceField(
-        label="状态灯", required=False, choices=[("", "全部"), ("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯")]
+        label=_("状态灯"),
+        required=False,
+        choices=[("", _("全部")), ("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯"))],
     )
-    deadline_from = forms.DateField(label="时限自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    deadline_to = forms.DateField(label="时限至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
+    deadline_from = forms.DateField(label=_("时限自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_to = forms.DateField(label=_("时限至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("deadline_from"), data.get("deadline_to")
         if start and end and start > end:
-            self.add_error("deadline_to", "“时限至”不能早于“时限自”。")
+            self.add_error("deadline_to", gettext("“时限至”不能早于“时限自”。"))
         return data
 
     def apply(self, qs: ProblemQuerySet) -> ProblemQuerySet:

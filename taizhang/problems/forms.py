@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Unit, UnitKind
 from taizhang.problems.actions import MilestoneInput, Upload
@@ -26,7 +28,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
         if not data:
             if self.required:
-                raise forms.ValidationError("请上传佐证材料。")
+                raise forms.ValidationError(gettext("请上传佐证材料。"))
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
@@ -42,32 +44,36 @@ class VersionedForm(forms.Form):
 
 class AssignForm(VersionedForm):
     lead_unit = forms.ModelChoiceField(
-        label="牵头单位",
+        label=_("牵头单位"),
         queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP),
-        empty_label="请选择",
+        empty_label=_("请选择"),
     )
     co_units = forms.ModelMultipleChoiceField(
-        label="配合单位",
+        label=_("配合单位"),
         required=False,
         queryset=Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    responsible_person = forms.CharField(label="责任人", max_length=50)
-    measures = forms.CharField(label="整改措施", widget=forms.Textarea)
-    kind = forms.ChoiceField(label="整改类型", choices=RectificationKind.choices)
+    responsible_person = forms.CharField(label=_("责任人"), max_length=50)
+    measures = forms.CharField(label=_("整改措施"), widget=forms.Textarea)
+    kind = forms.ChoiceField(label=_("整改类型"), choices=RectificationKind.choices)
     deadline = forms.DateField(
-        label="整改时限",
+        label=_("整改时限"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="不填则按时限规则自动计算（按工作日，节假日顺延）",
+        help_text=_("不填则按时限规则自动计算（按工作日，节假日顺延）"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for i in range(1, MAX_MILESTONES + 1):
-            self.fields[f"milestone_title_{i}"] = forms.CharField(label=f"节点{i}", max_length=200, required=False)
+            self.fields[f"milestone_title_{i}"] = forms.CharField(
+                label=gettext("节点%(n)d") % {"n": i}, max_length=200, required=False
+            )
             self.fields[f"milestone_due_{i}"] = forms.DateField(
-                label=f"节点{i}时限", required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=gettext("节点%(n)d时限") % {"n": i},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
             )
 
     def milestone_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -81,34 +87,38 @@ class AssignForm(VersionedForm):
             if title and due:
                 rows.append(MilestoneInput(title, due))
             elif title or due:
-                self.add_error(f"milestone_title_{i}", f"节点{i}须同时填写内容和时限。")
+                self.add_error(f"milestone_title_{i}", gettext("节点%(n)d须同时填写内容和时限。") % {"n": i})
         return rows
 
 
 class ReasonForm(VersionedForm):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PlanForm(VersionedForm):
     text = forms.CharField(
-        label="整改方案", widget=forms.Textarea, help_text="整改目标、具体措施、责任人和完成时限；报送后不可修改"
+        label=_("整改方案"),
+        widget=forms.Textarea,
+        help_text=_("整改目标、具体措施、责任人和完成时限；报送后不可修改"),
     )
-    evidence = MultipleFileField(label="附件", required=False, help_text="方案文件或佐证材料，可不附")
+    evidence = MultipleFileField(label=_("附件"), required=False, help_text=_("方案文件或佐证材料，可不附"))
 
 
 class ProgressForm(VersionedForm):
-    text = forms.CharField(label="整改进展", widget=forms.Textarea)
-    percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100)
-    evidence = MultipleFileField(label="佐证材料", required=False, help_text="照片、PDF、Word、Excel，单个不超过20MB")
+    text = forms.CharField(label=_("整改进展"), widget=forms.Textarea)
+    percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
+    evidence = MultipleFileField(
+        label=_("佐证材料"), required=False, help_text=_("照片、PDF、Word、Excel，单个不超过20MB")
+    )
 
 
 class ClosureForm(VersionedForm):
-    summary = forms.CharField(label="整改完成情况", widget=forms.Textarea)
-    evidence = MultipleFileField(label="佐证材料", required=True, help_text="销号须附佐证材料")
+    summary = forms.CharField(label=_("整改完成情况"), widget=forms.Textarea)
+    evidence = MultipleFileField(label=_("佐证材料"), required=True, help_text=_("销号须附佐证材料"))
 
 
 class DecisionForm(VersionedForm):
     decision = forms.ChoiceField(
-        label="验收结论", choices=[("accept", "验收通过，予以销号"), ("reject", "验收不通过，退回整改")]
+        label=_("验收结论"), choices=[("accept", _("验收通过，予以销号")), ("reject", _("验收不通过，退回整改"))]
     )
-    reason = forms.CharField(label="验收意见", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from taizhang.audit.models import AuditEvent
@@ -52,7 +53,7 @@ def ledger(request: AuthedHttpRequest) -> HttpResponse:
 def ledger_export(request: AuthedHttpRequest) -> HttpResponseBase:
     form, qs = ledger_queryset(request.user, request.GET)
     if not form.is_valid():
-        messages.error(request, "筛选条件有误，无法导出。")
+        messages.error(request, gettext("筛选条件有误，无法导出。"))
         return redirect("ledger")
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     write_ledger_xlsx(qs, out, title="问题整改台账")
@@ -113,7 +114,7 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
     version = data["version"]
     milestones = form.milestones() if step == "assign" else []
     if form.errors:
-        raise ActionError("路线图节点填写不完整。")
+        raise ActionError(gettext("路线图节点填写不完整。"))
     handlers: dict[str, Callable[[], object]] = {
         "assign": lambda: actions.do_assign_problem(
             problem,
@@ -154,14 +155,14 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
     }
     handlers[step]()
     return {
-        "assign": "已交办。",
-        "sign": "已签收。",
-        "return": "已退单，等待牵头部门重新交办。",
-        "submit_plan": "整改方案已报送。",
-        "report_progress": "整改进展已报告。",
-        "apply_closure": "销号申请已提交，等待验收。",
-        "decide_closure": "验收结论已记录。",
-        "reopen": "问题已重办。",
+        "assign": gettext("已交办。"),
+        "sign": gettext("已签收。"),
+        "return": gettext("已退单，等待牵头部门重新交办。"),
+        "submit_plan": gettext("整改方案已报送。"),
+        "report_progress": gettext("整改进展已报告。"),
+        "apply_closure": gettext("销号申请已提交，等待验收。"),
+        "decide_closure": gettext("验收结论已记录。"),
+        "reopen": gettext("问题已重办。"),
     }[step]
 
 
@@ -171,7 +172,7 @@ def problem_step(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse
     problem = access_problem_by_id(request.user, pk)
     form_class = STEP_FORMS.get(step)
     if form_class is None:
-        raise Http404("未知操作")
+        raise Http404(gettext("未知操作"))
     form = form_class(request.POST, request.FILES, prefix=step)
     status = 400
     if form.is_valid():
@@ -183,7 +184,7 @@ def problem_step(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse
             messages.success(request, message)
             return redirect("problem_detail", pk=problem.pk)
     else:
-        messages.error(request, "请检查填写的内容。")
+        messages.error(request, gettext("请检查填写的内容。"))
     problem.refresh_from_db()
     context = _detail_context(request, problem, {step: form})
     context["open_step"] = step

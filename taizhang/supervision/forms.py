@@ -3,19 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Unit, UnitKind, User
 from taizhang.supervision.models import FormTemplate, Rung, Sanction
 
 
 class ExtensionRequestForm(forms.Form):
-    new_deadline = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+    new_deadline = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ExtensionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="审批结论", choices=[("approve", "批准延期"), ("reject", "不批准")])
-    note = forms.CharField(label="审批意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(label=_("审批结论"), choices=[("approve", _("批准延期")), ("reject", _("不批准"))])
+    note = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def _units() -> Any:
@@ -23,41 +24,41 @@ def _units() -> Any:
 
 
 class AccountabilityForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=_units(), empty_label="请选择")
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=_units(), empty_label=_("请选择"))
     person = forms.ModelChoiceField(
-        label="被问责人（系统用户）",
+        label=_("被问责人（系统用户）"),
         queryset=User.objects.filter(is_active=True),
         required=False,
-        empty_label="（不选）",
+        empty_label=_("（不选）"),
     )
-    person_name = forms.CharField(label="被问责人（未在系统中的）", max_length=50, required=False)
-    sanction = forms.ChoiceField(label="问责方式", choices=[("", "请选择"), *Sanction.choices])
-    reason = forms.CharField(label="问责事由", widget=forms.Textarea(attrs={"rows": 3}))
-    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={"type": "date"}))
-    problem_number = forms.CharField(label="相关问题编号", max_length=30, required=False)
-    document_number = forms.CharField(label="相关督办文书（发文字号）", max_length=40, required=False)
+    person_name = forms.CharField(label=_("被问责人（未在系统中的）"), max_length=50, required=False)
+    sanction = forms.ChoiceField(label=_("问责方式"), choices=[("", _("请选择")), *Sanction.choices])
+    reason = forms.CharField(label=_("问责事由"), widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    problem_number = forms.CharField(label=_("相关问题编号"), max_length=30, required=False)
+    document_number = forms.CharField(label=_("相关督办文书（发文字号）"), max_length=40, required=False)
 
 
 class CalendarYearForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     holidays = forms.CharField(
-        label="放假安排",
+        label=_("放假安排"),
         widget=forms.Textarea(
             attrs={"rows": 8, "placeholder": "元旦 2027-01-01 至 2027-01-03\n春节 2027-02-06 至 2027-02-13"}
         ),
-        help_text="每行一个节日：节日名 开始日期 至 结束日期",
+        help_text=_("每行一个节日：节日名 开始日期 至 结束日期"),
     )
     makeup_days = forms.CharField(
-        label="调休上班日",
+        label=_("调休上班日"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "春节 2027-02-14"}),
-        help_text="每行一个：节日名 日期（须为周六或周日）",
+        help_text=_("每行一个：节日名 日期（须为周六或周日）"),
     )
-    source = forms.CharField(label="文件依据", max_length=100, required=False)
+    source = forms.CharField(label=_("文件依据"), max_length=100, required=False)
 
 
 class SubscriptionForm(forms.Form):
-    unit = forms.ModelChoiceField(label="单位", queryset=_units(), empty_label="请选择")
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=_units(), empty_label=_("请选择"))
     subscribed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
@@ -78,6 +79,8 @@ class FormTemplateAdminForm(forms.ModelForm[FormTemplate]):
 
 
 class RungFilterForm(forms.Form):
-    rung = forms.ModelChoiceField(label="督办阶梯", queryset=Rung.objects.all(), required=False, empty_label="全部")
-    unit = forms.ModelChoiceField(label="单位", queryset=_units(), required=False, empty_label="全部单位")
-    unsigned = forms.BooleanField(label="仅未签收", required=False)
+    rung = forms.ModelChoiceField(
+        label=_("督办阶梯"), queryset=Rung.objects.all(), required=False, empty_label=_("全部")
+    )
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=_units(), required=False, empty_label=_("全部单位"))
+    unsigned = forms.BooleanField(label=_("仅未签收"), required=False)

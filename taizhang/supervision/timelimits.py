@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
+from django.utils.translation import gettext, ngettext
 
 from taizhang.clock import today
 from taizhang.problems.models import Problem, Status
@@ -58,13 +59,22 @@ def light_for(problem: Problem, on: dt.date | None = None, config: SupervisionCo
     cal = config.calendar
     if problem.deadline < on:
         overdue = cal.workdays_between(problem.deadline, on)
-        label = f"超期{overdue}个工作日" if overdue else "已超期"
+        label = (
+            ngettext("超期%(n)d个工作日", "超期%(n)d个工作日", overdue) % {"n": overdue}
+            if overdue
+            else gettext("已超期")
+        )
         return Light("red", label, overdue_workdays=overdue)
     left = cal.workdays_between(on, problem.deadline)
     warn = config.rule_for(problem.category_id, problem.kind).warn_workdays
     if left <= warn:
-        return Light("yellow", "今日到期" if left == 0 else f"{left}个工作日内到期", workdays_left=left)
-    return Light("green", f"剩余{left}个工作日", workdays_left=left)
+        label = (
+            gettext("今日到期")
+            if left == 0
+            else ngettext("%(n)d个工作日内到期", "%(n)d个工作日内到期", left) % {"n": left}
+        )
+        return Light("yellow", label, workdays_left=left)
+    return Light("green", ngettext("剩余%(n)d个工作日", "剩余%(n)d个工作日", left) % {"n": left}, workdays_left=left)
 
 
 LIT_STATUSES = (Status.ASSIGNED, Status.RECTIFYING, Status.VERIFYING)

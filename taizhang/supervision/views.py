@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import Role
@@ -80,7 +81,7 @@ def _download(path: object, name: str, content_type: str) -> FileResponse:
 def document_docx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     action = access_action_by_id(request.user, pk)
     if not action.doc_number:
-        raise Http404("该督办事项没有文书")
+        raise Http404(gettext("该督办事项没有文书"))
     mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return _download(docx_path(action), f"{action.doc_number}{action.title}.docx", mime)
 
@@ -89,10 +90,12 @@ def document_docx(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 def document_pdf(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     action = access_action_by_id(request.user, pk)
     if not action.doc_number:
-        raise Http404("该督办事项没有文书")
+        raise Http404(gettext("该督办事项没有文书"))
     path = pdf_path(action)
     if path is None:
-        messages.error(request, "本服务器未安装 PDF 转换程序（LibreOffice），暂不能下载 PDF，请下载 Word 文档。")
+        messages.error(
+            request, gettext("本服务器未安装 PDF 转换程序（LibreOffice），暂不能下载 PDF，请下载 Word 文档。")
+        )
         return redirect("supervision_document", pk=action.pk)
     return _download(path, f"{action.doc_number}{action.title}.pdf", "application/pdf")
 
@@ -106,7 +109,7 @@ def document_sign(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except ActionError as exc:
         report_action_error(request, None, exc)
     else:
-        messages.success(request, "已签收。")
+        messages.success(request, gettext("已签收。"))
     return redirect("supervision_document", pk=action.pk)
 
 
@@ -125,9 +128,9 @@ def extension_request(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
         except ActionError as exc:
             return _problem_with_error(request, problem, exc)
-        messages.success(request, "延期申请已提交，等待牵头部门审批。")
+        messages.success(request, gettext("延期申请已提交，等待牵头部门审批。"))
         return redirect("problem_detail", pk=problem.pk)
-    return _problem_with_error(request, problem, ActionError("请填写申请延至的日期和延期理由。"))
+    return _problem_with_error(request, problem, ActionError(gettext("请填写申请延至的日期和延期理由。")))
 
 
 @login_required
@@ -137,13 +140,13 @@ def extension_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     problem = access_problem_by_id(request.user, extension.problem_id)
     form = ExtensionDecisionForm(request.POST, prefix="extension_decision")
     if not form.is_valid():
-        return _problem_with_error(request, problem, ActionError("请选择审批结论。"))
+        return _problem_with_error(request, problem, ActionError(gettext("请选择审批结论。")))
     try:
         approve = form.cleaned_data["decision"] == "approve"
         actions.do_decide_extension(extension, actor=request.user, approve=approve, note=form.cleaned_data["note"])
     except ActionError as exc:
         return _problem_with_error(request, problem, exc)
-    messages.success(request, "延期审批结论已记录。")
+    messages.success(request, gettext("延期审批结论已记录。"))
     return redirect("problem_detail", pk=problem.pk)
 
 
@@ -159,7 +162,7 @@ def _problem_with_error(request: AuthedHttpRequest, problem: Problem, exc: Actio
 def inbox(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         inbox_of(request.user).filter(read_at__isnull=True).update(read_at=now())
-        messages.success(request, "已全部标为已读。")
+        messages.success(request, gettext("已全部标为已读。"))
         return redirect("supervision_inbox")
     page = Paginator(inbox_of(request.user).select_related("problem"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "supervision/inbox.html", {"page": page, "query": ""})
@@ -168,13 +171,13 @@ def inbox(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def subscriptions(request: AuthedHttpRequest) -> HttpResponse:
     if request.user.role not in SUBSCRIBERS:
-        raise PermissionDenied("只有局领导、牵头部门和纪检组可以订阅红灯事项。")
+        raise PermissionDenied(gettext("只有局领导、牵头部门和纪检组可以订阅红灯事项。"))
     if request.method == "POST":
         form = SubscriptionForm(request.POST)
         if form.is_valid():
             subscribed = form.cleaned_data["subscribed"]
             actions.do_set_red_item_subscription(request.user, form.cleaned_data["unit"], subscribed=subscribed)
-            messages.success(request, "已订阅。" if subscribed else "已取消订阅。")
+            messages.success(request, gettext("已订阅。") if subscribed else gettext("已取消订阅。"))
         return redirect("supervision_subscriptions")
     mine = set(RedItemSubscription.objects.filter(user=request.user).values_list("unit_id", flat=True))
     units = [(u, u.pk in mine) for u in SubscriptionForm().fields["unit"].queryset]  # type: ignore[attr-defined]
@@ -184,7 +187,7 @@ def subscriptions(request: AuthedHttpRequest) -> HttpResponse:
 @login_required
 def accountability(request: AuthedHttpRequest) -> HttpResponse:
     if not can_read_accountability(request.user):
-        raise PermissionDenied("您的角色不能查看问责记录。")
+        raise PermissionDenied(gettext("您的角色不能查看问责记录。"))
     can_write = request.user.role in ACCOUNTABILITY_WRITERS
     form = AccountabilityForm(request.POST or None) if can_write else None
     status = 200
@@ -195,7 +198,7 @@ def accountability(request: AuthedHttpRequest) -> HttpResponse:
             except ActionError as exc:
                 status = report_action_error(request, form, exc)
             else:
-                messages.success(request, "问责记录已保存。")
+                messages.success(request, gettext("问责记录已保存。"))
                 return redirect("supervision_accountability")
         else:
             status = 400
@@ -210,11 +213,17 @@ def _record_accountability(request: AuthedHttpRequest, form: AccountabilityForm)
     if number := data["problem_number"].strip():
         problem = Problem.objects.filter(number=number).first()
         if problem is None:
-            raise ActionError(f"问题编号“{number}”不存在。", field_errors={"problem_number": ["问题编号不存在。"]})
+            raise ActionError(
+                gettext("问题编号“%(number)s”不存在。") % {"number": number},
+                field_errors={"problem_number": [gettext("问题编号不存在。")]},
+            )
     if doc := data["document_number"].strip():
         action = SupervisionAction.objects.filter(doc_number=doc).first()
         if action is None:
-            raise ActionError(f"发文字号“{doc}”不存在。", field_errors={"document_number": ["发文字号不存在。"]})
+            raise ActionError(
+                gettext("发文字号“%(doc)s”不存在。") % {"doc": doc},
+                field_errors={"document_number": [gettext("发文字号不存在。")]},
+            )
     actions.do_record_accountability(
         actor=request.user,
         unit=data["unit"],
@@ -235,14 +244,14 @@ def calendar(request: AuthedHttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form is None:
-            raise PermissionDenied("只有系统管理员可以维护节假日安排。")
+            raise PermissionDenied(gettext("只有系统管理员可以维护节假日安排。"))
         if form.is_valid():
             try:
                 actions.do_save_calendar_year(actor=request.user, **form.cleaned_data)
             except ActionError as exc:
                 status = report_action_error(request, form, exc)
             else:
-                messages.success(request, f"{form.cleaned_data['year']}年节假日安排已保存。")
+                messages.success(request, gettext("%(year)s年节假日安排已保存。") % {"year": form.cleaned_data["year"]})
                 return redirect("supervision_calendar")
         else:
             status = 400

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from taizhang.problems.models import Problem
 from taizhang.supervision.timelimits import light_for
@@ -17,7 +18,7 @@ def light(problem: Problem) -> str:
     result = light_for(problem)
     if result.color == "none":
         return ""
-    names = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+    names = {"green": gettext("绿灯"), "yellow": gettext("黄灯"), "red": gettext("红灯")}
     return format_html(
         '<span class="{}" title="{}"><i aria-hidden="true"></i>{}</span>', result.css, names[result.color], result.label
     )

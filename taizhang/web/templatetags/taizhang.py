@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 
 from taizhang.clock import now
 from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
@@ -12,16 +13,26 @@ from taizhang.lib.masking import mask_text
 register = template.Library()
 
 
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
 @register.filter
 def cn_date(value: dt.date | dt.datetime | None) -> str:
+    """2026年11月3日 in the Chinese interface; ISO 2026-11-03 in the English one."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return chinese_date(value)
+    if value is None:
+        return ""
+    return chinese_date(value) if _chinese() else value.isoformat()
 
 
 @register.filter
 def cn_datetime(value: dt.datetime | None) -> str:
-    return chinese_datetime(timezone.localtime(value)) if value else ""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return chinese_datetime(local) if _chinese() else f"{local:%Y-%m-%d %H:%M}"
 
 
 @register.filter
@@ -31,10 +42,13 @@ def age(value: dt.datetime | None) -> str:
         return ""
     seconds = max(0, int((now() - value).total_seconds()))
     if seconds < 3600:
-        return f"{seconds // 60}分钟"
+        n = seconds // 60
+        return ngettext("%(n)d分钟", "%(n)d分钟", n) % {"n": n}
     if seconds < 86400:
-        return f"{seconds // 3600}小时"
-    return f"{seconds // 86400}天"
+        n = seconds // 3600
+        return ngettext("%(n)d小时", "%(n)d小时", n) % {"n": n}
+    n = seconds // 86400
+    return ngettext("%(n)d天", "%(n)d天", n) % {"n": n}
 
 
 @register.filter
