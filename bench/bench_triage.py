@@ -44,7 +44,8 @@ def model() -> triage.Model:
 
     if MODEL_PATH.exists():
         loaded: triage.Model = pickle.loads(MODEL_PATH.read_bytes())
-        return loaded
+        if triage.current(loaded):
+            return loaded
     examples = [triage.Labelled(o.text, o.category, o.unit) for o in generate(4000, seed=7)]
     trained = triage.train(examples, version="bench")
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -134,14 +135,8 @@ def run_incremental(n: int, queries: int = 200) -> dict[str, Any]:
     keys: dict[int, set[str]] = {}
     for j, i in enumerate(rows):
         keys.setdefault(int(labels[j]), set()).update(mm.key for mm in prep.mentions[i] if mm.kind != "office")
-    by_key: dict[str, list[int]] = {}
-    by_category: dict[int, list[int]] = {}
     key_list = [frozenset(keys.get(int(g), set())) for g in gids]
-    for j, ks in enumerate(key_list):
-        for k in ks:
-            by_key.setdefault(k, []).append(j)
-        by_category.setdefault(int(cp[j].argmax()), []).append(j)
-    index = triage.ProblemIndex([str(g) for g in gids], cx, cp, key_list, by_key, by_category, idf)
+    index = triage.ProblemIndex.of([str(g) for g in gids], cx, cp, key_list, idf)
     build = time.perf_counter() - started
     new = list(generate(queries * 3, seed=99, many_places=True))[:queries]
     times = []

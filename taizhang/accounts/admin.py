@@ -7,8 +7,8 @@ from taizhang.accounts.models import ApiToken, Unit, User
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin[Unit]):
-    list_display = ("name", "kind", "parent", "head", "deputy", "is_active", "sort_order")
-    list_filter = ("kind", "is_active")
+    list_display = ("name", "kind", "is_private", "parent", "head", "deputy", "is_active", "sort_order")
+    list_filter = ("kind", "is_private", "is_active")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("parent", "head", "deputy")
 

@@ -33,6 +33,9 @@ class Unit(models.Model):
     deputy = models.ForeignKey(
         "accounts.User", verbose_name=_("分管领导"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    is_private = models.BooleanField(
+        _("民办"), default=False, help_text=_("民办学校、民办幼儿园：智能梳理按民办单位派单（派单目录中“民办”一类）。")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
 

@@ -92,7 +92,12 @@ class DemoLoader:
         specs = county.OFFICES + county.INSPECTION_GROUPS + county.SCHOOLS
         for order, spec in enumerate(specs, start=1):
             self.units[spec.name] = Unit.objects.create(
-                name=spec.name, short_name=spec.short_name, kind=spec.kind, parent=bureau, sort_order=order
+                name=spec.name,
+                short_name=spec.short_name,
+                kind=spec.kind,
+                is_private=spec.private,
+                parent=bureau,
+                sort_order=order,
             )
 
     def _create_users(self) -> None:

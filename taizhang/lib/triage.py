@@ -24,26 +24,23 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
-from sklearn.feature_extraction.text import HashingVectorizer
+from scipy.cluster.hierarchy import linkage
 from sklearn.svm import LinearSVC
 
 from taizhang.lib.entities import EntityCatalogue, Mention, mask, primary
 from taizhang.lib.textnorm import UnusableText, normalise
 
 N_FEATURES = 2**20
+FEATURES = 2  # the feature scheme: a model trained on another scheme must be retrained, not used
 TEXT_WEIGHT = 0.3  # share of text similarity vs predicted-category similarity in grouping
 SHARPEN = 8  # category probabilities are raised to this power before comparing: agreement on the top class counts
 GROUP_THRESHOLD = 0.3  # average-linkage similarity above which opinions are one problem
 ATTACH_THRESHOLD = 0.4  # an opinion naming no place joins a group only this similar
-MAX_LINKAGE_BLOCK = 1500  # bigger blocks are split by predicted category, then by leader clustering
+MAX_LINKAGE_BLOCK = 1500  # bigger blocks are split by predicted category, then clustered in two levels
 SOFTMAX_SCALE = 4.0
+INDEX_TERMS = 256  # a problem's text centroid keeps its strongest n-grams only: queries read less, rank the same
 MAX_CANDIDATES = 300  # existing problems scored per new opinion, at most (before the category filter)
 KINDS = ("school", "kindergarten", "vocational", "private", "special", "institution", "area", "office", "none")
-
-_VECTORISER = HashingVectorizer(
-    analyzer="char", ngram_range=(1, 3), n_features=N_FEATURES, alternate_sign=False, norm=None, lowercase=True
-)
 
 
 @dataclass
@@ -190,10 +187,42 @@ def _prepare_parallel(
     return _prepared(texts, masked, mentions, notes, errors)
 
 
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+
+
 def hashed(texts: Sequence[str]) -> sp.csr_matrix:
-    if not texts:
+    """Counts of character 1-, 2- and 3-grams, hashed into N_FEATURES columns; no vocabulary to store or grow.
+
+    All texts are hashed at once in numpy (a multiply-xor hash of the code points at each position), then
+    position keys row × N_FEATURES + column are sorted and counted: no Python loop over characters."""
+    n = len(texts)
+    if n == 0:
         return sp.csr_matrix((0, N_FEATURES), dtype=np.float32)
-    return sp.csr_matrix(_VECTORISER.transform(texts), dtype=np.float32)
+    lowered = [t.lower() for t in texts]
+    lengths = np.fromiter((len(t) for t in lowered), dtype=np.int64, count=n)
+    codes = np.frombuffer("".join(lowered).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    keys: list[np.ndarray[Any, Any]] = []
+    for size in (1, 2, 3):
+        m = len(codes) - size + 1
+        if m <= 0:
+            continue
+        h = codes[:m] * _MIX[0]
+        for k in range(1, size):
+            h = (h ^ (codes[k : m + k] * _MIX[k])) * _MIX[0] ^ np.uint64(k + 1)
+        h ^= h >> np.uint64(29)
+        inside = rows[size - 1 : m + size - 1] == rows[:m]  # the gram does not run into the next text
+        keys.append(rows[:m][inside] * N_FEATURES + (h[inside] & np.uint64(N_FEATURES - 1)).astype(np.int64))
+    key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    key.sort()
+    first = np.ones(len(key), dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.append(starts, len(key))).astype(np.float32)
+    unique = key[starts]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(unique // N_FEATURES, minlength=n), out=indptr[1:])
+    return sp.csr_matrix((counts, (unique % N_FEATURES).astype(np.int32), indptr), shape=(n, N_FEATURES))
 
 
 def hashed_parallel(texts: Sequence[str], workers: int) -> sp.csr_matrix:
@@ -308,6 +337,13 @@ class Model:
     places: set[str] = field(default_factory=set)
     idf: np.ndarray[Any, Any] | None = None
     place_kinds: dict[str, str] = field(default_factory=dict)  # registry key → kind learned from decisions
+    features: int = FEATURES
+
+
+def current(model: Model) -> bool:
+    """Whether a stored model reads texts the way this code does. Models pickled before `features` existed have
+    none in their own attributes (the class default would answer for them) and read texts the first way."""
+    return bool(vars(model).get("features", 1) == FEATURES)
 
 
 def model_catalogue(model: Model, catalogue: EntityCatalogue | None) -> EntityCatalogue:
@@ -474,46 +510,53 @@ def similarity(x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, 
 
 
 def _average_linkage(s: np.ndarray[Any, Any], threshold: float) -> np.ndarray[Any, Any]:
+    """Flat clusters of average linkage cut where the similarity falls below the threshold."""
     n = s.shape[0]
     if n == 1:
         return np.zeros(1, dtype=np.int64)
+    if n == 2:
+        return np.asarray([0, 0 if s[0, 1] >= threshold else 1], dtype=np.int64)
     d = np.clip(1 - s, 0, 2)
-    iu = np.triu_indices(n, 1)
-    z = linkage(d[iu], method="average")
-    return np.asarray(fcluster(z, t=1 - threshold, criterion="distance") - 1, dtype=np.int64)
+    z = linkage(d[np.triu_indices(n, 1)], method="average")
+    # Average linkage is monotone and scipy returns the merges by distance, so the merges under the cut are
+    # a prefix of z; each one joins two nodes into node n + i. The leaves' components are the flat clusters.
+    k = int(np.searchsorted(z[:, 2], 1 - threshold, side="right"))
+    if k == 0:
+        return np.arange(n, dtype=np.int64)
+    parent = np.arange(2 * n - 1)
+    merged = n + np.arange(k)
+    parent[z[:k, 0].astype(np.int64)] = merged
+    parent[z[:k, 1].astype(np.int64)] = merged
+    root = parent.copy()
+    for node in range(n + k - 1, -1, -1):  # parents have higher numbers: one pass from the top settles all
+        root[node] = root[parent[node]]
+    _ids, labels = np.unique(root[:n], return_inverse=True)
+    return np.asarray(labels, dtype=np.int64)
 
 
-def _leader(
+def _cluster_large(
     x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], threshold: float
 ) -> np.ndarray[Any, Any]:
-    """For a block too big for linkage: each opinion joins the most similar existing group centroid, or starts one."""
-    labels = np.empty(len(rows), dtype=np.int64)
-    cent_x: list[sp.csr_matrix] = []
-    cent_p: list[np.ndarray[Any, Any]] = []
-    sizes: list[int] = []
-    pn = _dense_l2(p[rows])
-    for j, r in enumerate(rows):
-        best, best_s = -1, threshold
-        if cent_x:
-            cx = sp.vstack(cent_x, format="csr")
-            s = TEXT_WEIGHT * np.asarray((cx @ x[r].T).todense()).ravel() + (1 - TEXT_WEIGHT) * (
-                np.stack(cent_p) @ pn[j]
-            )
-            k = int(s.argmax())
-            if s[k] >= best_s:
-                best = k
-        if best < 0:
-            cent_x.append(x[r])
-            cent_p.append(pn[j].copy())
-            sizes.append(1)
-            labels[j] = len(sizes) - 1
-        else:
-            sizes[best] += 1
-            w = 1 / sizes[best]
-            cent_x[best] = _l2(cent_x[best] * (1 - w) + x[r] * w)
-            cent_p[best] = cent_p[best] * (1 - w) + pn[j] * w
-            labels[j] = best
-    return labels
+    """For a block too big for one linkage: average linkage inside chunks of MAX_LINKAGE_BLOCK, then average
+    linkage over the chunks' groups. The mean similarity between two groups of unit vectors is the dot product
+    of their mean vectors, so the second level compares whole groups exactly as the first compared opinions."""
+    local = np.empty(len(rows), dtype=np.int64)
+    next_id = 0
+    for a in range(0, len(rows), MAX_LINKAGE_BLOCK):
+        part = _average_linkage(similarity(x, p, rows[a : a + MAX_LINKAGE_BLOCK]), threshold)
+        local[a : a + MAX_LINKAGE_BLOCK] = part + next_id
+        next_id += int(part.max()) + 1
+    if next_id > 4 * MAX_LINKAGE_BLOCK:
+        return local  # a block this size is a county-wide theme, not one problem: the chunks' groups stand
+    member = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (local, np.arange(len(rows)))), shape=(next_id, len(rows))
+    )
+    sizes = np.asarray(member.sum(axis=1), dtype=np.float32)
+    mean_x = _compact(sp.csr_matrix(sp.diags(1 / sizes.ravel()) @ (member @ x[rows]), dtype=np.float32))
+    mean_p = np.asarray(member @ _dense_l2(p[rows]), dtype=np.float32) / sizes
+    s = TEXT_WEIGHT * np.asarray((mean_x @ mean_x.T).todense()) + (1 - TEXT_WEIGHT) * (mean_p @ mean_p.T)
+    np.fill_diagonal(s, 1)
+    return _average_linkage(np.asarray(s, dtype=np.float32), threshold)[local]
 
 
 def group(
@@ -612,17 +655,17 @@ def _cluster_block(
     next_id: int,
 ) -> int:
     if len(rows) > MAX_LINKAGE_BLOCK:
-        local = _leader(x, p, rows, threshold)
+        local = _cluster_large(x, p, rows, threshold)
         labels[rows] = local + next_id
         return next_id + int(local.max()) + 1
     s = similarity(x, p, rows)
     local = _average_linkage(s, threshold)
     labels[rows] = local + next_id
-    for g in np.unique(local):
-        idx = np.flatnonzero(local == g)
-        if len(idx) > 1:
-            sub = s[np.ix_(idx, idx)]
-            cohesion[rows[idx]] = (sub.sum(axis=1) - 1) / (len(idx) - 1)
+    sizes = np.bincount(local)
+    if sizes.max() > 1:  # mean similarity to the other members of one's group
+        within = np.add.reduceat(s[:, np.argsort(local, kind="stable")], np.r_[0, np.cumsum(sizes)[:-1]], axis=1)
+        size = sizes[local]
+        cohesion[rows] = np.where(size > 1, (within[np.arange(len(rows)), local] - 1) / np.maximum(size - 1, 1), 1)
     return next_id + int(local.max()) + 1
 
 
@@ -686,15 +729,64 @@ def centroids(
 
 @dataclass
 class ProblemIndex:
-    """Confirmed problems as centroids, with the places they name, for ranking a new opinion against them."""
+    """Confirmed problems as centroids, with the places they name, for ranking a new opinion against them.
+
+    Rows are sorted by each problem's most likely category, so the problems of one category are one contiguous
+    range (scored straight from the matrix's arrays, without copying rows); `by_key` maps a place to the rows of
+    the problems naming it. Build it once and keep it: a query reads it and never changes it."""
 
     ids: list[str]
     x: sp.csr_matrix
     p: np.ndarray[Any, Any]
     keys: list[frozenset[str]]
-    by_key: dict[str, list[int]]
-    by_category: dict[int, list[int]]
+    by_key: dict[str, np.ndarray[Any, Any]]
+    spans: dict[int, tuple[int, int]]  # category → rows [start, end)
     idf: np.ndarray[Any, Any]
+    row: dict[str, int] = field(default_factory=dict)
+    keyed: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=bool))  # names any place
+    dead: np.ndarray[Any, Any] = field(default_factory=lambda: np.zeros(0, dtype=bool))  # masked out
+
+    def mask(self, ids: Iterable[str]) -> None:
+        """Leave these problems out of every later ranking (their rows are stale: another index holds them)."""
+        rows = [self.row[i] for i in ids if i in self.row]
+        if rows:
+            self.dead[rows] = True
+
+    @classmethod
+    def of(
+        cls,
+        ids: Sequence[str],
+        x: sp.csr_matrix,
+        p: np.ndarray[Any, Any],
+        keys: Sequence[frozenset[str]],
+        idf: np.ndarray[Any, Any],
+    ) -> ProblemIndex:
+        """From centroids (one L2-normalised text row and one category row per problem) and their places."""
+        top = p.argmax(axis=1) if len(ids) else np.zeros(0, dtype=np.int64)
+        order = np.argsort(top, kind="stable")
+        top = top[order]
+        x = _strongest(sp.csr_matrix(x[order], dtype=np.float32), INDEX_TERMS)
+        ids = [ids[i] for i in order]
+        keys = [keys[i] for i in order]
+        spans: dict[int, tuple[int, int]] = {}
+        for c in np.unique(top):
+            spans[int(c)] = (int(np.searchsorted(top, c, "left")), int(np.searchsorted(top, c, "right")))
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for j, ks in enumerate(keys):
+            for k in ks:
+                by_key[k].append(j)
+        return cls(
+            list(ids),
+            x,
+            np.ascontiguousarray(p[order], dtype=np.float32),
+            list(keys),
+            {k: np.asarray(v, dtype=np.int64) for k, v in by_key.items()},
+            spans,
+            idf,
+            {pid: j for j, pid in enumerate(ids)},
+            np.fromiter((bool(k) for k in keys), dtype=bool, count=len(keys)),
+            np.zeros(len(ids), dtype=bool),
+        )
 
     @classmethod
     def build(
@@ -704,15 +796,17 @@ class ProblemIndex:
         *,
         catalogue: EntityCatalogue | None = None,
         places: Sequence[Iterable[str]] | None = None,
+        idf: np.ndarray[Any, Any] | None = None,
     ) -> ProblemIndex:
         """problems: (id, texts of its opinions / description); places: registry unit names each problem is
-        about (its opinions' 涉及单位), added to the places its texts name."""
+        about (its opinions' 涉及单位), added to the places its texts name. idf: an earlier index's, so that
+        this one can be scored beside it (a delta of changed problems); by default the texts' own."""
         catalogue = model_catalogue(model, catalogue)
         texts = [t for _pid, ts in problems for t in ts]
         owner = np.asarray([j for j, (_pid, ts) in enumerate(problems) for _t in ts], dtype=np.int64)
-        prep = prepare(texts, catalogue)
+        prep = prepare(texts, catalogue, learn=idf is None)
         ok = np.asarray(prep.ok, dtype=np.int64)
-        x_all, idf = tfidf(hashed([prep.masked[i] for i in ok]))
+        x_all, idf = tfidf(hashed([prep.masked[i] for i in ok]), idf)
         _x_model, cat_p = classify(model, prep, list(ok))
         cx, cp, gids = centroids(x_all, cat_p, owner[ok], np.arange(len(ok)))
         keys: list[set[str]] = [set() for _ in problems]
@@ -727,23 +821,28 @@ class ProblemIndex:
             (np.ones(len(gids), dtype=np.float32), (gids, np.arange(len(gids)))), shape=(len(problems), len(gids))
         )
         full_x = sp.csr_matrix(place @ cx)
-        full_p = np.zeros((len(problems), cat_p.shape[1]), dtype=np.float32)
+        full_p = np.zeros((len(problems), cat_p.shape[1] if cat_p.ndim == 2 else 1), dtype=np.float32)
         full_p[gids] = cp
-        by_key: dict[str, list[int]] = defaultdict(list)
-        by_category: dict[int, list[int]] = defaultdict(list)
-        for j, ks in enumerate(keys):
-            for k in ks:
-                by_key[k].append(j)
-            by_category[int(full_p[j].argmax())].append(j)
-        return cls(
-            [pid for pid, _ in problems],
-            full_x,
-            full_p,
-            [frozenset(k) for k in keys],
-            dict(by_key),
-            dict(by_category),
-            idf,
-        )
+        return cls.of([pid for pid, _ in problems], full_x, full_p, [frozenset(k) for k in keys], idf)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _strongest(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Each row's k largest entries (a centroid's distinctive n-grams), sorted by column."""
+    lengths = np.diff(x.indptr)
+    if not len(lengths) or lengths.max() <= k:
+        x.sort_indices()
+        return x
+    rows = np.repeat(np.arange(x.shape[0]), lengths)
+    order = np.lexsort((-x.data, rows))  # by row, largest first within a row
+    rank = np.arange(len(order)) - np.repeat(x.indptr[:-1], lengths)
+    keep = np.sort(order[rank < k])  # back to row-major, column-sorted order
+    kept = np.minimum(lengths, k)
+    indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(kept, out=indptr[1:])
+    return sp.csr_matrix((x.data[keep], x.indices[keep], indptr), shape=x.shape)
 
 
 @dataclass(frozen=True)
@@ -763,6 +862,17 @@ class Replacement:
     keys: frozenset[str]
 
 
+def _dot_rows(x: sp.csr_matrix, rows: np.ndarray[Any, Any] | tuple[int, int], query: np.ndarray[Any, Any]) -> Any:
+    """x[rows] · query for a few rows (fancy index) or a contiguous range (read in place, nothing copied)."""
+    if not isinstance(rows, tuple):
+        return np.asarray(x[rows] @ query).ravel()
+    a, b = rows
+    lo, hi = int(x.indptr[a]), int(x.indptr[b])
+    # A matrix over the same arrays (views): the product runs in scipy's C loop without copying the rows.
+    view = sp.csr_matrix((x.data[lo:hi], x.indices[lo:hi], x.indptr[a : b + 1] - lo), shape=(b - a, x.shape[1]))
+    return np.asarray(view @ query).ravel()
+
+
 def rank_problems(
     index: ProblemIndex,
     x: sp.csr_matrix,
@@ -772,47 +882,62 @@ def rank_problems(
     top: int = 3,
     replace: Replacement | None = None,
 ) -> list[Match]:
-    """The existing problems most likely to be this opinion's, best first (x: one row, the index's IDF)."""
+    """The existing problems most likely to be this opinion's, best first (x: one row, the index's IDF).
+
+    Candidates are the problems naming the same place (of its category only, for a place with very many),
+    else every problem of its category; nothing else is scored, so the cost follows the candidates, not the
+    size of the index."""
     own = frozenset(keys)
     if not index.ids:
         return []
-    candidates: set[int] = set()
-    for k in own:
-        candidates.update(index.by_key.get(k, ()))
-    same_category = index.by_category.get(int(p.argmax()), [])
-    if not candidates:
-        candidates.update(same_category)
-    elif len(candidates) > MAX_CANDIDATES:
-        # A place with many problems (a big school, a hotline's favourite office): its problems of this category.
-        candidates &= set(same_category)
-    if len(candidates) < top:
-        candidates = set(range(len(index.ids)))
-    cand = np.fromiter(sorted(candidates), dtype=np.int64)
-    # A dense copy of the query row avoids transposing a 2^20-column matrix for every query.
+    span = index.spans.get(int(p.argmax()), (0, 0))
+    named = [index.by_key[k] for k in own if k in index.by_key]
+    cand: np.ndarray[Any, Any] | None = None
+    if named:
+        cand = np.unique(np.concatenate(named)) if len(named) > 1 else named[0]
+        if len(cand) > MAX_CANDIDATES:
+            # A place with many problems (a big school, a hotline's favourite office): its problems of this category.
+            cand = cand[(cand >= span[0]) & (cand < span[1])]
+    rows: np.ndarray[Any, Any] | tuple[int, int]
+    if cand is not None and len(cand) >= top:
+        rows, ids = cand, cand
+    elif span[1] - span[0] >= top:
+        rows, ids = span, np.arange(span[0], span[1])
+    else:
+        rows, ids = (0, len(index.ids)), np.arange(len(index.ids))
+    # A dense copy of the query row: no transposing a 2^20-column matrix for every query.
     query = np.zeros(x.shape[1], dtype=np.float32)
     query[x.indices] = x.data
-    text = np.asarray(index.x[cand] @ query).ravel()
+    text = _dot_rows(index.x, rows, query)
     pn = _dense_l2(p.reshape(1, -1)).ravel()
-    cat = index.p[cand] @ pn
-    problem_keys = [index.keys[c] for c in cand]
+    cat = index.p[ids] @ pn if isinstance(rows, np.ndarray) else index.p[rows[0] : rows[1]] @ pn
     if replace is not None:
-        for hit in np.flatnonzero(cand == replace.row):
+        for hit in np.flatnonzero(ids == replace.row):
             j = int(hit)
             text[j] = float((replace.x @ x.T).toarray().ravel()[0])
             cat[j] = float(replace.p @ pn)
-            problem_keys[j] = replace.keys
     score = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * cat
-    shared: list[frozenset[str]] = [frozenset()] * len(cand)
-    if own:  # candidates were drawn by place, so this loop is short
-        shared = [k & own for k in problem_keys]
-        for j, k in enumerate(problem_keys):
-            if shared[j]:
-                score[j] += 0.35
-            elif k:
-                score[j] -= 0.25
+    if own:  # a named place: candidates sharing it gain, candidates about another place lose
+        sharing = np.concatenate(named) if named else np.zeros(0, dtype=np.int64)
+        shares = np.isin(ids, sharing)
+        other = ~shares & index.keyed[ids]
+        if replace is not None:
+            for hit in np.flatnonzero(ids == replace.row):
+                shares[hit] = bool(replace.keys & own)
+                other[hit] = bool(replace.keys) and not shares[hit]
+        score[shares] += 0.35
+        score[other] -= 0.25
+    score[index.dead[ids]] = -np.inf
     order = np.argpartition(-score, top)[:top] if len(score) > top else np.arange(len(score))
     order = order[np.argsort(-score[order])]
-    return [Match(index.ids[cand[j]], float(score[j]), tuple(sorted(shared[j]))) for j in order]
+    out = []
+    for j in order:
+        if score[j] == -np.inf:
+            continue
+        row = int(ids[j])
+        problem_keys = replace.keys if replace is not None and row == replace.row else index.keys[row]
+        out.append(Match(index.ids[row], float(score[j]), tuple(sorted(problem_keys & own))))
+    return out
 
 
 def key_terms(a: str, b: str, *, limit: int = 5) -> list[str]:

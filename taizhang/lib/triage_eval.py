@@ -137,16 +137,15 @@ def _top3(model: triage.Model, records: Sequence[Record], test: Sequence[int]) -
     _xm, cat_p = triage.classify(model, prep, list(range(len(records))))
     sizes = Counter(r.cluster for r in records)
     hits3 = hits1 = asked = 0
-    position = {c: j for j, c in enumerate(clusters)}
     for i in test:
         r = records[i]
         if sizes[r.cluster] < 2:
             continue
-        j = position[r.cluster]
+        j = index.row[r.cluster]
         others = [m for m in members[r.cluster] if m != i]
         without = triage.Replacement(
             j,
-            triage._l2(sp.csr_matrix(x[others].sum(axis=0))),
+            triage._strongest(triage._l2(sp.csr_matrix(x[others].sum(axis=0))), triage.INDEX_TERMS),
             triage._dense_l2(triage._dense_l2(cat_p[others]).sum(axis=0, keepdims=True))[0],
             frozenset(m.key for o in others for m in prep.mentions[o] if m.kind != "office"),
         )

@@ -11,15 +11,18 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from taizhang.accounts.models import Unit, UnitKind
+from taizhang.audit.models import AuditEvent
 from taizhang.clock import now
 from taizhang.intake.models import Opinion, OpinionLink
 from taizhang.lib import triage
@@ -31,7 +34,9 @@ from taizhang.triage.models import Correction, DispatchRule, TriageModel
 SYNTHETIC_OPINIONS = 4000
 SYNTHETIC_SEED = 7
 REBOUND_WINDOW = dt.timedelta(days=180)  # closed problems this recent are still matched (反弹)
-MAX_INDEXED_PROBLEMS = 5000
+MAX_INDEXED_PROBLEMS = 1_000_000  # open and recently closed problems matched against a new opinion
+REBUILD_EVERY = dt.timedelta(hours=1)  # the whole index is rebuilt this often (closed ones age out)
+MAX_DELTA = 2000  # changed problems kept beside the index before it is rebuilt
 
 _loaded: dict[str, triage.Model] = {}
 
@@ -73,7 +78,7 @@ def fingerprint(
     rules: Sequence[triage.DispatchRule],
     place_kinds: dict[str, str] | None = None,
 ) -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"features={triage.FEATURES}\x1e".encode())
     for key, kind in sorted((place_kinds or {}).items()):
         h.update(f"{key}\x1f{kind}\x1d".encode())
     for e in examples:
@@ -97,9 +102,9 @@ def learn_place_kinds(
     min_support: int = 6,
     share: float = 0.8,
 ) -> dict[str, str]:
-    """Registry schools and kindergartens that coordinators handle as private ones: the registry has no 民办
-    flag, but when the decisions about a unit go, across categories, to the office the catalogue sends
-    private places to, it is routed as a private place too."""
+    """Registry schools and kindergartens that coordinators handle as private ones though the registry does not
+    flag them 民办 (Unit.is_private): when the decisions about a unit go, across categories, to the office the
+    catalogue sends private places to, it is routed as a private place too."""
     private = Counter(r.unit for r in rules if r.kind == "private" and not r.entity).most_common(1)
     if not private:
         return {}
@@ -199,7 +204,9 @@ def active_model(*, train_if_missing: bool = True) -> triage.Model | None:
     train_if_missing=False and show a notice instead of waiting for a first build."""
     row = TriageModel.objects.filter(is_active=True).first()
     if row is not None:
-        return load(row)
+        model = load(row)
+        if triage.current(model):
+            return model  # else: trained on an older feature scheme; retrain_triage replaces it
     return default_model(train_if_missing=train_if_missing)
 
 
@@ -249,19 +256,118 @@ NOT_READY = OpinionSuggestion(
 
 
 def candidate_problems() -> list[Problem]:
+    return list(_candidates().select_related("category").order_by("-id")[:MAX_INDEXED_PROBLEMS])
+
+
+def _candidates() -> QuerySet[Problem]:
     since = now() - REBOUND_WINDOW
-    open_or_recent = Problem.objects.exclude(status=Status.CLOSED) | Problem.objects.filter(
+    return Problem.objects.exclude(status=Status.CLOSED) | Problem.objects.filter(
         status=Status.CLOSED, closed_at__gte=since
     )
-    return list(open_or_recent.select_related("category").order_by("-id")[:MAX_INDEXED_PROBLEMS])
+
+
+@dataclass(frozen=True)
+class LiveIndex:
+    """The problems a new opinion is matched against, kept in this process between requests.
+
+    `base` is built from every open or recently closed problem; problems changed since (new opinions linked,
+    new problems, closures: anything the audit trail records against a problem) are rebuilt into the small
+    `delta` with the base's IDF, and their old rows in the base are masked out. A request only asks the audit
+    trail what changed after `seen`, so a query costs the same with a thousand problems or a million."""
+
+    model_version: str
+    database: str
+    base: triage.ProblemIndex
+    delta: triage.ProblemIndex | None
+    changed: frozenset[int]
+    seen: tuple[int, str]  # the last audit event taken into account: id and hash (ids can be reused after a rollback)
+    built_at: dt.datetime
+
+    def rank(self, x: Any, p: Any, places: Sequence[str]) -> list[triage.Match]:
+        matches = triage.rank_problems(self.base, x, p, places, top=3)
+        if self.delta is not None:
+            matches += triage.rank_problems(self.delta, x, p, places, top=3)
+        return sorted(matches, key=lambda m: -m.score)[:3]
+
+
+_live: dict[str, LiveIndex] = {}
+_live_lock = threading.Lock()
+
+
+def _last_event() -> tuple[int, str]:
+    return AuditEvent.objects.order_by("-id").values_list("id", "hash").first() or (0, "")
+
+
+def _database() -> str:
+    db = settings.DATABASES["default"]
+    return f"{db.get('ENGINE')}|{db.get('HOST', '')}|{db.get('PORT', '')}|{db.get('NAME')}"
+
+
+def _index_of(model: triage.Model, problems: Sequence[Problem], idf: Any = None) -> triage.ProblemIndex:
+    return triage.ProblemIndex.build(
+        model, problem_texts(problems), catalogue=registry_catalogue(model), places=problem_places(problems), idf=idf
+    )
+
+
+def live_index(model: triage.Model) -> LiveIndex | None:
+    """The index for this model, brought up to date with what changed since it was last asked for."""
+    with _live_lock:
+        current = _live.get("index")
+        stamp = now()
+        usable = (
+            current is not None
+            and current.model_version == model.version
+            and current.database == _database()
+            and stamp - current.built_at < REBUILD_EVERY
+        )
+        current = _refreshed(model, current) if usable and current is not None else None
+        if current is None:
+            seen = _last_event()
+            problems = candidate_problems()
+            current = (
+                LiveIndex(model.version, _database(), _index_of(model, problems), None, frozenset(), seen, stamp)
+                if problems
+                else None
+            )
+        if current is None:
+            _live.pop("index", None)
+        else:
+            _live["index"] = current
+        return current
+
+
+def _refreshed(model: triage.Model, current: LiveIndex) -> LiveIndex | None:
+    """`current` with the problems changed since it was built rebuilt into its delta; None: rebuild it all."""
+    latest = _last_event()
+    if latest == current.seen:
+        return current
+    if current.seen[0] and not AuditEvent.objects.filter(id=current.seen[0], hash=current.seen[1]).exists():
+        return None  # the trail it was built from is not this one (another database, a rollback): rebuild
+    touched = set(
+        AuditEvent.objects.filter(id__gt=current.seen[0], id__lte=latest[0], problem__isnull=False).values_list(
+            "problem_id", flat=True
+        )
+    )
+    if not touched:
+        return replace(current, seen=latest)
+    changed = current.changed | touched
+    if len(changed) > MAX_DELTA:
+        return None
+    problems = list(_candidates().filter(pk__in=changed).select_related("category"))
+    delta = _index_of(model, problems, current.base.idf) if problems else None
+    current.base.mask([str(pk) for pk in touched])  # their rows in the base are stale: the delta holds them
+    return replace(current, delta=delta, changed=frozenset(changed), seen=latest)
 
 
 def registry_catalogue(model: triage.Model | None = None) -> EntityCatalogue:
-    """A fresh catalogue holding the unit registry's schools and kindergartens (offices are known by name),
-    with the kinds of place the model learned for them."""
+    """A fresh catalogue holding the unit registry's schools and kindergartens (offices are known by name): a unit
+    flagged 民办 is a private place, and the model adds the kinds of place it learned from decisions."""
     catalogue = EntityCatalogue()
     units = Unit.objects.filter(is_active=True, kind__in=[UnitKind.SCHOOL, UnitKind.KINDERGARTEN]).order_by("id")
-    catalogue.add_units(units.values_list("name", "short_name", "kind"))
+    catalogue.add_units(
+        (name, short_name, "private" if is_private else kind)
+        for name, short_name, kind, is_private in units.values_list("name", "short_name", "kind", "is_private")
+    )
     if model is not None:
         catalogue = triage.model_catalogue(model, catalogue)
     return catalogue
@@ -296,15 +402,17 @@ def suggest(
     model = active_model(train_if_missing=False)
     if model is None:
         return [NOT_READY for _ in texts]
-    problems = candidate_problems() if problems is None else list(problems)
-    index = (
-        triage.ProblemIndex.build(
-            model, problem_texts(problems), catalogue=registry_catalogue(model), places=problem_places(problems)
+    live: LiveIndex | None
+    if problems is None:
+        live = live_index(model)
+    else:
+        chosen = list(problems)
+        live = (
+            LiveIndex(model.version, "", _index_of(model, chosen), None, frozenset(), (0, ""), now())
+            if chosen
+            else None
         )
-        if problems
-        else None
-    )
-    by_id = {str(p.pk): p for p in problems}
+    index = live.base if live is not None else None
     names = [u.name if u is not None else None for u in concerned] if concerned is not None else None
     result = triage.analyse(model, list(texts), catalogue=registry_catalogue(model), concerned=names)
     categories = {c.code: c for c in Category.objects.filter(is_active=True)}
@@ -325,12 +433,13 @@ def suggest(
         cat_p = float(result.category_p[j].max())
         unit_p = float(result.unit_p[j].max())
         places = prep.places(i)
-        matches = (
-            triage.rank_problems(index, x_index[j], result.category_p[j], places)
-            if index and x_index is not None
-            else []
-        )
-        suggestions = [ProblemSuggestion(by_id[m.problem_id], m.score, m.shared_places) for m in matches]
+        matches = live.rank(x_index[j], result.category_p[j], places) if live and x_index is not None else []
+        found = _candidates().select_related("category").in_bulk([int(m.problem_id) for m in matches])
+        suggestions = [
+            ProblemSuggestion(found[int(m.problem_id)], m.score, m.shared_places)
+            for m in matches
+            if int(m.problem_id) in found
+        ]
         given = prep.given[i]
         explanation = {
             "places": list(dict.fromkeys(([given.surface] if given else []) + [m.surface for m in prep.mentions[i]])),

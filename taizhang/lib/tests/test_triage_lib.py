@@ -130,8 +130,8 @@ def test_it_matches_problems_by_the_concerned_unit_and_keeps_other_schools_apart
         ("b", ["学校课后服务收费没有公示，家长意见大。"]),
     ]
     index = triage.ProblemIndex.build(m, problems, catalogue=cat, places=[[], ["青溪县实验小学"]])
-    assert index.keys[0] == frozenset({cat.units["青溪县第二实验小学"]})
-    assert index.keys[1] == frozenset({cat.units["青溪县实验小学"]})
+    assert index.keys[index.row["a"]] == frozenset({cat.units["青溪县第二实验小学"]})
+    assert index.keys[index.row["b"]] == frozenset({cat.units["青溪县实验小学"]})
     prep = triage.prepare(["青溪县实验小学课后服务收费没有公示。"], _registry())
     x = triage.tfidf(triage.hashed(prep.masked), index.idf)[0]
     _x, p = triage.classify(m, prep, [0])

@@ -62,3 +62,16 @@ def test_it_keeps_the_fingerprint_of_examples_without_a_concerned_unit() -> None
     assert engine.fingerprint(plain, []) == engine.fingerprint(plain, [], {})
     assert engine.fingerprint(placed, []) != engine.fingerprint(plain, [])
     assert engine.fingerprint(plain, [], {"博文|校": "private"}) != engine.fingerprint(plain, [])
+
+
+def test_a_unit_flagged_private_in_the_registry_is_read_as_a_private_place(cast: object) -> None:
+    from taizhang.accounts.models import Unit, UnitKind
+
+    bureau = Unit.objects.get(kind=UnitKind.BUREAU)
+    Unit.objects.create(
+        name="青溪县博文学校", short_name="博文学校", kind=UnitKind.SCHOOL, parent=bureau, is_private=True
+    )
+    Unit.objects.create(name="青溪县城东小学", short_name="城东小学", kind=UnitKind.SCHOOL, parent=bureau)
+    cat = engine.registry_catalogue()
+    prep = triage.prepare([FEES.format("博文学校"), FEES.format("城东小学")], cat)
+    assert prep.kinds == ["private", "school"]
