@@ -137,3 +137,13 @@ def test_it_matches_problems_by_the_concerned_unit_and_keeps_other_schools_apart
     _x, p = triage.classify(m, prep, [0])
     best = triage.rank_problems(index, x[0], p[0], prep.places(0))[0]
     assert best.problem_id == "b" and best.shared_places == (cat.units["青溪县实验小学"],)
+
+
+def test_a_model_stored_before_the_feature_scheme_is_not_used() -> None:
+    import copy
+
+    m = model()
+    assert triage.current(m)
+    old = copy.copy(m)
+    del old.__dict__["features"]  # what unpickling a model saved by the earlier code gives
+    assert not triage.current(old)
