@@ -412,6 +412,10 @@ class Analysis:
     categories: list[str]
     units: list[str]
 
+    def confidence(self, j: int) -> float:
+        """How likely the category and unit of ok row j are both right (see `confidence`)."""
+        return confidence(self.category_p[j], self.unit_p[j])
+
 
 def classify(
     model: Model, prep: Prepared, rows: Sequence[int], counts: sp.csr_matrix | None = None
@@ -1008,8 +1012,19 @@ def nearest_examples(
     return out
 
 
-def confidence(category_p: float, unit_p: float, cohesion: float) -> float:
-    """One number for a coordinator: how sure the three answers are together (geometric mean)."""
-    return round(
-        math.exp((math.log(max(category_p, 1e-6)) + math.log(max(unit_p, 1e-6)) + math.log(max(cohesion, 1e-6))) / 3), 3
-    )
+# Confidence is the chance that the category and the unit are both right: a logistic map of each classifier's top
+# probability and its margin over the runner-up. Fitted on the development set's cross-validated answers (5 folds,
+# with and without its labels in training; 912 answers); fitted on four folds, it stays within 0.031 of the share
+# actually right on the fifth (expected calibration error). `evaluate_triage` prints the reliability table.
+CONFIDENCE_WEIGHTS = (0.662, 0.766, 0.885, 2.685, 3.374)  # intercept; category top, margin; unit top, margin
+
+
+def confidence(category_p: np.ndarray[Any, Any], unit_p: np.ndarray[Any, Any]) -> float:
+    """One number for a coordinator: how likely the suggested category and unit are both right (0–1)."""
+    c = np.sort(np.asarray(category_p, dtype=np.float64))[::-1]
+    u = np.sort(np.asarray(unit_p, dtype=np.float64))[::-1]
+    c2 = c[1] if len(c) > 1 else 0.0
+    u2 = u[1] if len(u) > 1 else 0.0
+    w = CONFIDENCE_WEIGHTS
+    z = w[0] + w[1] * c[0] + w[2] * (c[0] - c2) + w[3] * u[0] + w[4] * (u[0] - u2)
+    return round(1 / (1 + math.exp(-z)), 3)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,13 @@ class Scores:
     top1: float
     n: int
     folds: int
+    reliability: list[tuple[float, float, int, float, float]] = field(default_factory=list)  # lo, hi, n, conf, acc
+
+    @property
+    def calibration_error(self) -> float:
+        """Expected calibration error: |mean confidence − share right| per bin, weighted by the bin's size."""
+        total = sum(n for _lo, _hi, n, _c, _a in self.reliability) or 1
+        return sum(n * abs(c - a) for _lo, _hi, n, c, a in self.reliability) / total
 
     def lines(self) -> list[str]:
         return [
@@ -50,6 +58,11 @@ class Scores:
             f"category accuracy {self.category_accuracy:.3f}",
             f"unit accuracy {self.unit_accuracy:.3f}",
             f"existing problem in top 3 {self.top3:.3f} (top 1 {self.top1:.3f})",
+            f"confidence vs. category and unit both right (calibration error {self.calibration_error:.3f}):",
+            *(
+                f"  {lo:.1f}–{hi:.1f}: {n} opinions, mean confidence {c:.3f}, right {a:.3f}"
+                for lo, hi, n, c, a in self.reliability
+            ),
         ]
 
 
@@ -105,6 +118,8 @@ def evaluate(
     pred_all: list[str] = []
     cat_ok = unit_ok = 0
     hits3 = hits1 = asked = 0
+    confidences: list[float] = []
+    right: list[bool] = []
     parts = folds(records, k)
     for f, test in enumerate(parts):
         train = [records[i] for i in range(len(records)) if i not in set(test)]
@@ -117,11 +132,38 @@ def evaluate(
             pred_all.append(f"{f}:{result.groups[j]}")
             cat_ok += result.categories[j] == r.category
             unit_ok += result.units[j] == r.unit
+            confidences.append(result.confidence(j))
+            right.append(result.categories[j] == r.category and result.units[j] == r.unit)
         h3, h1, n = _top3(model, records, test)
         hits3, hits1, asked = hits3 + h3, hits1 + h1, asked + n
     p, r_, f1 = bcubed(gold_all, pred_all)
     n = len(gold_all)
-    return Scores(p, r_, f1, cat_ok / n, unit_ok / n, hits3 / max(asked, 1), hits1 / max(asked, 1), n, len(parts))
+    return Scores(
+        p,
+        r_,
+        f1,
+        cat_ok / n,
+        unit_ok / n,
+        hits3 / max(asked, 1),
+        hits1 / max(asked, 1),
+        n,
+        len(parts),
+        reliability(confidences, right),
+    )
+
+
+def reliability(
+    confidences: Sequence[float], right: Sequence[bool], edges: Sequence[float] = (0, 0.5, 0.7, 0.8, 0.9, 1.0001)
+) -> list[tuple[float, float, int, float, float]]:
+    """Per confidence bin: its bounds, how many answers fell in it, their mean confidence and the share right."""
+    out = []
+    for lo, hi in pairwise(edges):
+        inside = [(c, r) for c, r in zip(confidences, right, strict=True) if lo <= c < hi]
+        if inside:
+            out.append(
+                (lo, min(hi, 1.0), len(inside), mean([c for c, _ in inside]), mean([float(r) for _, r in inside]))
+            )
+    return out
 
 
 def _top3(model: triage.Model, records: Sequence[Record], test: Sequence[int]) -> tuple[int, int, int]:

@@ -70,14 +70,12 @@ def analyse_lines(model: triage.Model, items: list[InputLine]) -> list[dict[str,
             answers[it.number] = {"id": it.id, "error": err}
             continue
         j = position[i]
-        cat_p = float(result.category_p[j].max())
-        unit_p = float(result.unit_p[j].max())
         answer: dict[str, Any] = {
             "id": it.id,
             "problem": f"P{int(result.groups[j]) + 1:05d}",
             "category": result.categories[j],
             "unit": result.units[j],
-            "confidence": triage.confidence(cat_p, unit_p, float(result.cohesion[j])),
+            "confidence": result.confidence(j),
         }
         if result.prep.notes[i]:
             answer["notes"] = list(result.prep.notes[i])

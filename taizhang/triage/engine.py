@@ -462,7 +462,7 @@ def suggest(
                 unit_name,
                 unit_p,
                 suggestions,
-                triage.confidence(cat_p, unit_p, 1.0),
+                result.confidence(j),
                 explanation,
             )
         )
