@@ -66,6 +66,7 @@ def run_batch(n: int) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     gold = [data[i].cluster for i in result.prep.ok]
     _p, _r, f1 = bcubed(gold, list(result.groups))
+    same = bcubed([data[i].problem for i in result.prep.ok], list(result.groups))[2]
     cat = sum(result.categories[j] == data[i].category for j, i in enumerate(result.prep.ok)) / len(gold)
     unit = sum(result.units[j] == data[i].unit for j, i in enumerate(result.prep.ok)) / len(gold)
     return {
@@ -75,6 +76,7 @@ def run_batch(n: int) -> dict[str, Any]:
         "peak_mb": peak_mb(),
         "base_mb": base_mb,
         "f1": f1,
+        "f1_problem": same,
         "category": cat,
         "unit": unit,
         "groups": int(result.groups.max()) + 1,
@@ -110,6 +112,7 @@ def run_allpairs(n: int) -> dict[str, Any]:
     groups, _ = triage.group(x, p, [prep.keys[i] for i in rows])
     blocked = time.perf_counter() - started
     gold = [data[i].cluster for i in rows]
+    problems = [data[i].problem for i in rows]
     return {
         "n": n,
         "naive_s": naive,
@@ -117,6 +120,8 @@ def run_allpairs(n: int) -> dict[str, Any]:
         "speedup": naive / blocked,
         "naive_f1": bcubed(gold, list(labels))[2],
         "blocked_f1": bcubed(gold, list(groups))[2],
+        "naive_f1_problem": bcubed(problems, list(labels))[2],
+        "blocked_f1_problem": bcubed(problems, list(groups))[2],
     }
 
 
@@ -166,6 +171,9 @@ def child(kind: str, n: int) -> dict[str, Any]:
         [sys.executable, __file__, "--child", kind, str(n)], capture_output=True, text=True, check=True, env=os.environ
     )
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    with (MODEL_PATH.parent / "triage-results.jsonl").open("a", encoding="utf-8") as log:
+        log.write(json.dumps({"kind": kind, **result}) + "\n")
     return result
 
 
@@ -185,23 +193,28 @@ def main() -> None:
     cpus = os.cpu_count()
     print(f"machine: {platform.processor() or platform.machine()}, {cpus} CPUs, Python {platform.python_version()}")
     print("\n### Batch: analyse (normalise, recognise, classify, route, group)\n")
-    print("| opinions | seconds | ms / 1k | peak RSS MB | B-cubed F1 | category acc. | unit acc. | groups |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| opinions | seconds | ms / 1k | peak RSS MB | F1 vs generated clusters | F1 vs same place + issue "
+        "| category acc. | unit acc. | groups |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in (int(v) for v in args.sizes.split(",") if v):
         r = child("batch", n)
         print(
             f"| {n:,} | {r['seconds']:.1f} | {r['per_1k_ms']:.0f} | {r['peak_mb']:.0f} | {r['f1']:.3f} | "
+            f"{r['f1_problem']:.3f} | "
             f"{r['category']:.3f} | {r['unit']:.3f} | {r['groups']:,} |",
             flush=True,
         )
     print("\n### Grouping: blocked (ours) vs naive all-pairs, same features, same run\n")
-    print("| opinions | all-pairs s | blocked s | speed-up | all-pairs F1 | blocked F1 |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| opinions | all-pairs s | blocked s | speed-up | all-pairs F1 | blocked F1 | (same place + issue) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for n in (int(v) for v in args.allpairs.split(",") if v):
         r = child("allpairs", n)
         print(
             f"| {n:,} | {r['naive_s']:.2f} | {r['blocked_s']:.2f} | {r['speedup']:.0f}× | "
-            f"{r['naive_f1']:.3f} | {r['blocked_f1']:.3f} |",
+            f"{r['naive_f1']:.3f} | {r['blocked_f1']:.3f} | "
+            f"{r['naive_f1_problem']:.3f} / {r['blocked_f1_problem']:.3f} |",
             flush=True,
         )
     print("\n### Incremental: one new opinion against stored opinions (in-memory index)\n")

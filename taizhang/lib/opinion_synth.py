@@ -793,6 +793,14 @@ class SynthOpinion:
     cluster: str
     category: str
     unit: str
+    place: str = ""  # the place as generated (full name)
+    issue: int = -1  # which issue of ISSUES
+
+    @property
+    def problem(self) -> str:
+        """The problem by definition: same place and same issue. Two generated clusters can be one problem (the
+        generator draws the same issue at the same place twice); grouping them together is right, not an error."""
+        return f"{self.place}|{self.issue}"
 
 
 # For benchmarks at city scale: thousands of distinct school names from two syllable pools.
@@ -874,11 +882,14 @@ def generate(
     cluster = 0
     while made < n_opinions:
         cluster += 1
-        category, unit, where, phrasings = rng.choice(ISSUES)
+        drawn = rng.choice(ISSUES)
+        category, unit, where, phrasings = drawn
         place = _place(rng, where, unit, many_places)
         routed = _route(category, unit, place)
         size = min(12, max(1, int(rng.expovariate(1 / mean_cluster)) + 1))
         for _ in range(min(size, n_opinions - made)):
             made += 1
             text, channel = _opinion(rng, phrasings, place)
-            yield SynthOpinion(f"S{made:07d}", text, channel, f"G{cluster:06d}", category, routed)
+            yield SynthOpinion(
+                f"S{made:07d}", text, channel, f"G{cluster:06d}", category, routed, place.full, ISSUES.index(drawn)
+            )
