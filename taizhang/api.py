@@ -7,6 +7,8 @@ import re
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import BaseRenderer
@@ -15,6 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 from taizhang.accounts.auth import API_AUTH
 from taizhang.api_common import JsonOrFormParser
 from taizhang.errors import ActionError
+from taizhang.i18n import chinese_active
 from taizhang.intake.api import router as intake_router
 from taizhang.problems.api import router as problems_router
 from taizhang.supervision.api import router as supervision_router
@@ -45,7 +48,7 @@ api.add_router("/triage", triage_router)
 api.add_router("/supervision", supervision_router)
 
 
-# ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} ----------------------
+# ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} (English on request) ----------
 
 
 def _error(request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None) -> HttpResponse:
@@ -59,45 +62,45 @@ def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, str(exc) or "未找到。")
+    return _error(request, 404, str(exc) or gettext("未找到。"))
 
 
 HTTP_ERROR_MESSAGES = {
-    "CSRF check Failed": "CSRF 校验失败，请刷新页面后重试。",
-    "Cannot parse request body": "请求体无法解析，请提交 JSON。",
+    "CSRF check Failed": _("CSRF 校验失败，请刷新页面后重试。"),
+    "Cannot parse request body": _("请求体无法解析，请提交 JSON。"),
 }
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthenticationError):
-        response = _error(request, 401, "未登录，或接口令牌无效、已吊销。")
+        response = _error(request, 401, gettext("未登录，或接口令牌无效、已吊销。"))
         response["WWW-Authenticate"] = "Bearer"
         return response
-    return _error(request, exc.status_code, HTTP_ERROR_MESSAGES.get(str(exc), str(exc)))
+    return _error(request, exc.status_code, str(HTTP_ERROR_MESSAGES.get(str(exc), str(exc))))
 
 
-# pydantic error type → 中文; {placeholders} come from the error's ctx.
+# pydantic error type → 中文 (translated when the caller chose English); {placeholders} come from the error's ctx.
 VALIDATION_MESSAGES = {
-    "missing": "此项必填。",
-    "int_parsing": "须为整数。",
-    "int_type": "须为整数。",
-    "int_from_float": "须为整数。",
-    "bool_parsing": "须为 true 或 false。",
-    "bool_type": "须为 true 或 false。",
-    "string_type": "须为文本。",
-    "string_too_long": "过长，最多 {max_length} 字。",
-    "string_too_short": "至少 {min_length} 字。",
-    "date_parsing": "须为日期，格式 YYYY-MM-DD。",
-    "date_from_datetime_parsing": "须为日期，格式 YYYY-MM-DD。",
-    "date_type": "须为日期，格式 YYYY-MM-DD。",
-    "greater_than_equal": "不能小于 {ge}。",
-    "less_than_equal": "不能大于 {le}。",
-    "enum": "取值无效，可选：{choices}。",
-    "list_type": "须为列表。",
-    "model_attributes_type": "须为对象。",
-    "dict_type": "须为对象。",
-    "json_invalid": "JSON 格式有误。",
+    "missing": _("此项必填。"),
+    "int_parsing": _("须为整数。"),
+    "int_type": _("须为整数。"),
+    "int_from_float": _("须为整数。"),
+    "bool_parsing": _("须为 true 或 false。"),
+    "bool_type": _("须为 true 或 false。"),
+    "string_type": _("须为文本。"),
+    "string_too_long": _("过长，最多 {max_length} 字。"),
+    "string_too_short": _("至少 {min_length} 字。"),
+    "date_parsing": _("须为日期，格式 YYYY-MM-DD。"),
+    "date_from_datetime_parsing": _("须为日期，格式 YYYY-MM-DD。"),
+    "date_type": _("须为日期，格式 YYYY-MM-DD。"),
+    "greater_than_equal": _("不能小于 {ge}。"),
+    "less_than_equal": _("不能大于 {le}。"),
+    "enum": _("取值无效，可选：{choices}。"),
+    "list_type": _("须为列表。"),
+    "model_attributes_type": _("须为对象。"),
+    "dict_type": _("须为对象。"),
+    "json_invalid": _("JSON 格式有误。"),
 }
 PARAM_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 
@@ -113,12 +116,14 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def _message(error: dict[str, Any]) -> str:
-    template = VALIDATION_MESSAGES.get(error.get("type", ""))
-    if template is None:
-        return str(error.get("msg", "取值无效。"))
+    wording = VALIDATION_MESSAGES.get(error.get("type", ""))
+    if wording is None:
+        return str(error.get("msg", gettext("取值无效。")))
+    template = str(wording)
     ctx = dict(error.get("ctx") or {})
     # pydantic words the choices as "'a', 'b' or 'c'".
-    ctx["choices"] = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+    separator = pgettext("list separator", "、")
+    ctx["choices"] = separator.join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
     try:
         return template.format(**ctx)
     except (KeyError, IndexError):
@@ -130,5 +135,8 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
         errors.setdefault(_field_name(error.get("loc", ())), []).append(_message(error))
-    summary = "；".join(f"{field}：{' '.join(msgs).rstrip('。')}" for field, msgs in errors.items())
-    return _error(request, 422, f"请求数据有误：{summary}", errors)
+    if chinese_active():
+        summary = "；".join(f"{field}：{' '.join(msgs).rstrip('。')}" for field, msgs in errors.items())
+    else:
+        summary = "; ".join(f"{field}: {' '.join(msgs).rstrip('.')}" for field, msgs in errors.items())
+    return _error(request, 422, gettext("请求数据有误：%(summary)s") % {"summary": summary}, errors)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext, pgettext
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.parser import Parser
@@ -53,10 +54,12 @@ class UnitRef(Schema):
 
 
 def by_ids(qs: QuerySet[M], ids: Sequence[int], *, field: str, what: str) -> list[M]:
-    """Rows for the ids given, in that order; an unknown id is the caller's mistake, named on its field."""
+    """Rows for the ids given, in that order; an unknown id is the caller's mistake, named on its field.
+    `what` names the rows in the interface language, e.g. gettext("牵头单位")."""
     found = qs.in_bulk(list(ids))
     if missing := [i for i in ids if i not in found]:
-        message = f"{what}不存在或已停用：{'、'.join(str(i) for i in missing)}。"
+        ids_text = pgettext("list separator", "、").join(str(i) for i in missing)
+        message = gettext("%(what)s不存在或已停用：%(ids)s。") % {"what": what, "ids": ids_text}
         raise ActionError(message, field_errors={field: [message]})
     return [found[i] for i in ids]
 
@@ -69,8 +72,8 @@ class JsonOrFormParser(Parser):
             try:
                 body = json.loads(request.body or b"{}")
             except ValueError:
-                raise HttpError(400, "请求体不是有效的 JSON。") from None
+                raise HttpError(400, gettext("请求体不是有效的 JSON。")) from None
             if not isinstance(body, dict):
-                raise HttpError(400, "请求体须为 JSON 对象。")
+                raise HttpError(400, gettext("请求体须为 JSON 对象。"))
             return body
         return super().parse_querydict(data, list_fields, request)

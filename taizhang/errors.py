@@ -1,4 +1,4 @@
-"""Errors the actions raise; views and the API turn them into 4xx answers with the Chinese message."""
+"""Errors the actions raise; views and the API turn them into 4xx answers with the message, in the user's language."""
 
 from __future__ import annotations
 

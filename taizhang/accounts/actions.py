@@ -7,11 +7,13 @@ import secrets
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import ApiToken
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
 from taizhang.errors import ActionError
+from taizhang.i18n import join_reasons
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -32,14 +34,16 @@ def do_create_api_token(
     name = name.strip()
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = ["请填写令牌用途。"]
+        errors["name"] = [gettext("请填写令牌用途。")]
     elif len(name) > MAX_TOKEN_NAME_CHARS:
-        errors["name"] = [f"令牌用途过长，上限 {MAX_TOKEN_NAME_CHARS} 字。"]
+        errors["name"] = [gettext("令牌用途过长，上限 %(max)d 字。") % {"max": MAX_TOKEN_NAME_CHARS}]
     if not user.is_active:
-        errors["user"] = [f"用户“{user.username}”已停用。"]
+        errors["user"] = [gettext("用户“%(username)s”已停用。") % {"username": user.username}]
     if errors:
         raise ActionError(
-            "无法创建接口令牌：" + "；".join(e for es in errors.values() for e in es), field_errors=errors
+            gettext("无法创建接口令牌：%(reasons)s")
+            % {"reasons": join_reasons(e for es in errors.values() for e in es)},
+            field_errors=errors,
         )
     key = TOKEN_KEY_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token_key(key), prefix=key[:8])

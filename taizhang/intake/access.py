@@ -29,7 +29,7 @@ def access_opinion_by_id(user: User, pk: int) -> Opinion:
     try:
         return opinions_visible_to(user).select_related("concerned_unit", "campaign").get(pk=pk)
     except (Opinion.DoesNotExist, ValueError, TypeError):
-        raise Http404("意见不存在或无权查看") from None
+        raise Http404(gettext("意见不存在或无权查看")) from None
 
 
 def may_see_reporter(user: User, opinion: Opinion) -> bool:

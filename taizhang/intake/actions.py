@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role, Unit
 from taizhang.audit.events import append_events, new_event, record_event
@@ -14,6 +15,7 @@ from taizhang.audit.models import Verb
 from taizhang.campaigns.models import Campaign, active_campaign
 from taizhang.clock import now
 from taizhang.errors import ActionError, Conflict, NotAllowed
+from taizhang.i18n import join_reasons
 from taizhang.intake.models import Channel, DismissReason, Opinion, OpinionLink, OpinionStatus
 from taizhang.lib.codes import new_receipt_code
 from taizhang.problems.actions import create_problem
@@ -47,23 +49,26 @@ class NewProblem:
 def validate_opinion(data: OpinionInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if data.channel not in Channel.values:
-        errors["channel"] = [f"渠道“{data.channel}”无效。"]
+        errors["channel"] = [gettext("渠道“%(channel)s”无效。") % {"channel": data.channel}]
     text = data.text.strip()
     if not text:
-        errors["text"] = ["请填写意见内容。"]
+        errors["text"] = [gettext("请填写意见内容。")]
     elif len(text) > MAX_OPINION_CHARS:
-        errors["text"] = [f"意见内容过长（{len(text)} 字），上限 {MAX_OPINION_CHARS} 字。"]
+        errors["text"] = [
+            gettext("意见内容过长（%(length)d 字），上限 %(max)d 字。")
+            % {"length": len(text), "max": MAX_OPINION_CHARS}
+        ]
     if len(data.reporter_name) > 50:
-        errors["reporter_name"] = ["反映人姓名过长。"]
+        errors["reporter_name"] = [gettext("反映人姓名过长。")]
     if len(data.reporter_phone) > 30:
-        errors["reporter_phone"] = ["联系电话过长。"]
+        errors["reporter_phone"] = [gettext("联系电话过长。")]
     return errors
 
 
 def _campaign_or_error() -> Campaign:
     campaign = active_campaign()
     if campaign is None:
-        raise ActionError("当前没有进行中的活动，请管理员先建立活动。")
+        raise ActionError(gettext("当前没有进行中的活动，请管理员先建立活动。"))
     return campaign
 
 
@@ -90,19 +95,22 @@ def _insert_opinion(data: OpinionInput, *, campaign: Campaign, actor: User | Non
                 and Opinion.objects.filter(channel=data.channel, external_ref=data.external_ref).exists()
             ):
                 raise ActionError(
-                    f"来源单号“{data.external_ref}”已登记，不能重复提交。",
-                    field_errors={"external_ref": ["单号重复。"]},
+                    gettext("来源单号“%(ref)s”已登记，不能重复提交。") % {"ref": data.external_ref},
+                    field_errors={"external_ref": [gettext("单号重复。")]},
                 ) from None
-    raise ActionError("生成查询码失败，请重试。")
+    raise ActionError(gettext("生成查询码失败，请重试。"))
 
 
 @transaction.atomic
 def do_receive_opinion(data: OpinionInput, *, actor: User | None, actor_name: str | None = None) -> Opinion:
     """Register one opinion from any door; the receipt code and the time are the server's."""
     if actor is not None and actor.role not in INTAKE_ROLES:
-        raise NotAllowed("您的角色不能登记意见。")
+        raise NotAllowed(gettext("您的角色不能登记意见。"))
     if errors := validate_opinion(data):
-        raise ActionError("意见信息有误：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+        raise ActionError(
+            gettext("意见信息有误：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
+            field_errors=errors,
+        )
     opinion = _insert_opinion(data, campaign=_campaign_or_error(), actor=actor)
     record_event(
         Verb.OPINION_RECEIVED,
@@ -128,7 +136,7 @@ def _fresh_receipt_codes(count: int) -> list[str]:
 def do_import_opinions(rows: Sequence[OpinionInput], *, actor: User, filename: str) -> list[Opinion]:
     """All or nothing, in bulk: the caller validated every row; any failure rolls the whole sheet back."""
     if actor.role not in INTAKE_ROLES:
-        raise NotAllowed("您的角色不能导入意见。")
+        raise NotAllowed(gettext("您的角色不能导入意见。"))
     campaign = _campaign_or_error()
     received_at = now()
     opinions = [
@@ -151,7 +159,7 @@ def do_import_opinions(rows: Sequence[OpinionInput], *, actor: User, filename: s
         with transaction.atomic():
             Opinion.objects.bulk_create(opinions, batch_size=500)
     except IntegrityError:
-        raise ActionError("导入的来源单号与已登记的意见重复，未导入任何意见。请重新检查表格。") from None
+        raise ActionError(gettext("导入的来源单号与已登记的意见重复，未导入任何意见。请重新检查表格。")) from None
     append_events(
         [
             new_event(
@@ -172,13 +180,15 @@ def _lock_untriaged(opinion: Opinion, expected_version: int | None) -> Opinion:
     if expected_version is not None and locked.version != expected_version:
         raise Conflict()
     if locked.status != OpinionStatus.UNTRIAGED:
-        raise ActionError(f"该意见已处理（{locked.get_status_display()}），不能重复梳理。")
+        raise ActionError(
+            gettext("该意见已处理（%(status)s），不能重复梳理。") % {"status": locked.get_status_display()}
+        )
     return locked
 
 
 def _require_triage_role(actor: User) -> None:
     if actor.role not in INTAKE_ROLES:
-        raise NotAllowed("只有牵头部门可以梳理意见。")
+        raise NotAllowed(gettext("只有牵头部门可以梳理意见。"))
 
 
 def refresh_problem_origin(problem: Problem) -> None:
@@ -222,7 +232,7 @@ def do_split_opinion(
     """Turn an opinion into one new problem, or into several when it raises several (拆分)."""
     _require_triage_role(actor)
     if not problems:
-        raise ActionError("请至少填写一个问题。")
+        raise ActionError(gettext("请至少填写一个问题。"))
     opinion = _lock_untriaged(opinion, expected_version)
     created = []
     for item in problems:
@@ -280,11 +290,11 @@ def do_dismiss_opinion(
     _require_triage_role(actor)
     errors: dict[str, list[str]] = {}
     if reason not in DismissReason.values:
-        errors["reason"] = ["请选择不予立项的原因。"]
+        errors["reason"] = [gettext("请选择不予立项的原因。")]
     if not answer.strip():
-        errors["answer"] = ["请填写给反映人的答复。"]
+        errors["answer"] = [gettext("请填写给反映人的答复。")]
     if errors:
-        raise ActionError("不予立项须选择原因并填写答复。", field_errors=errors)
+        raise ActionError(gettext("不予立项须选择原因并填写答复。"), field_errors=errors)
     opinion = _lock_untriaged(opinion, expected_version)
     opinion.status = OpinionStatus.DISMISSED
     opinion.dismiss_reason = reason
@@ -307,6 +317,6 @@ def do_dismiss_opinion(
 def do_unmask_reporter(opinion: Opinion, *, actor: User) -> Opinion:
     """Record that a discipline officer looked at a 举报's reporter; the page shows it only after this."""
     if actor.role != Role.DISCIPLINE:
-        raise NotAllowed("只有纪检组可以查看举报人信息。")
+        raise NotAllowed(gettext("只有纪检组可以查看举报人信息。"))
     record_event(Verb.REPORTER_UNMASKED, actor=actor, opinion=opinion, summary="查看举报人身份信息")
     return opinion

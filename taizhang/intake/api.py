@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from taizhang.accounts.models import Unit
@@ -115,7 +116,7 @@ class DismissIn(OpinionVersionIn):
 
 def _new_problems(items: list[NewProblemIn]) -> list[NewProblem]:
     categories = by_ids(
-        Category.objects.filter(is_active=True), [i.category for i in items], field="category", what="问题类别"
+        Category.objects.filter(is_active=True), [i.category for i in items], field="category", what=gettext("问题类别")
     )
     return [NewProblem(i.title, i.description, c) for i, c in zip(items, categories, strict=True)]
 
@@ -136,7 +137,7 @@ def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]
             return Status(200, existing)
     unit = None
     if payload.concerned_unit is not None:
-        [unit] = by_ids(Unit.objects.all(), [payload.concerned_unit], field="concerned_unit", what="涉及单位")
+        [unit] = by_ids(Unit.objects.all(), [payload.concerned_unit], field="concerned_unit", what=gettext("涉及单位"))
     data = OpinionInput(
         channel=payload.channel.value,
         text=payload.text,

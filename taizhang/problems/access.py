@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 
@@ -39,7 +40,7 @@ def access_problem_by_id(user: User, pk: int) -> Problem:
     try:
         return qs.get(pk=pk)
     except (Problem.DoesNotExist, ValueError, TypeError):
-        raise Http404("问题不存在或无权查看") from None
+        raise Http404(gettext("问题不存在或无权查看")) from None
 
 
 def is_lead_unit_member(user: User, problem: Problem) -> bool:

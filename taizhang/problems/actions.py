@@ -14,6 +14,7 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from taizhang.accounts.models import Role, Unit
 from taizhang.audit.events import record_event
@@ -21,6 +22,7 @@ from taizhang.audit.models import Verb
 from taizhang.campaigns.models import Campaign
 from taizhang.clock import now, today
 from taizhang.errors import ActionError, Conflict, NotAllowed
+from taizhang.i18n import join_reasons, message_date
 from taizhang.lib.filetypes import FileRejected, check_evidence_file
 from taizhang.problems.access import is_co_unit_member, is_lead_unit_member
 from taizhang.problems.models import (
@@ -65,8 +67,9 @@ def _lock(problem: Problem, expected_version: int | None) -> Problem:
 
 
 def _require_role(actor: User, roles: Sequence[str], what: str) -> None:
+    """`what`: pgettext("refused action", …), a verb phrase that completes “您的角色不能…”."""
     if actor.role not in roles:
-        raise NotAllowed(f"您的角色不能{what}。")
+        raise NotAllowed(gettext("您的角色不能%(what)s。") % {"what": what})
 
 
 def _save(problem: Problem, fields: list[str]) -> None:
@@ -154,11 +157,11 @@ def create_problem(*, campaign: Campaign, title: str, description: str, category
     description = description.strip()
     errors: dict[str, list[str]] = {}
     if not title:
-        errors["title"] = ["请填写问题摘要。"]
+        errors["title"] = [gettext("请填写问题摘要。")]
     if not description:
-        errors["description"] = ["请填写问题描述。"]
+        errors["description"] = [gettext("请填写问题描述。")]
     if errors:
-        raise ActionError("问题信息不完整。", field_errors=errors)
+        raise ActionError(gettext("问题信息不完整。"), field_errors=errors)
     return Problem.objects.create(
         campaign=campaign,
         number=next_problem_number(campaign),
@@ -180,26 +183,31 @@ def _validate_assignment(
 ) -> None:
     errors: dict[str, list[str]] = {}
     if lead_unit is None:
-        errors["lead_unit"] = ["请选择牵头单位。"]
+        errors["lead_unit"] = [gettext("请选择牵头单位。")]
     if not responsible_person.strip():
-        errors["responsible_person"] = ["请填写责任人。"]
+        errors["responsible_person"] = [gettext("请填写责任人。")]
     if not measures.strip():
-        errors["measures"] = ["请填写整改措施。"]
+        errors["measures"] = [gettext("请填写整改措施。")]
     if kind not in RectificationKind.values:
-        errors["kind"] = ["请选择整改类型。"]
+        errors["kind"] = [gettext("请选择整改类型。")]
     if deadline is None:
-        errors["deadline"] = ["请填写整改时限。"]
+        errors["deadline"] = [gettext("请填写整改时限。")]
     elif deadline < today():
-        errors["deadline"] = ["整改时限不能早于交办当日。"]
+        errors["deadline"] = [gettext("整改时限不能早于交办当日。")]
     if not milestones:
-        errors["milestones"] = ["请至少填写一个路线图节点。"]
+        errors["milestones"] = [gettext("请至少填写一个路线图节点。")]
     for m in milestones:
         if not m.title.strip():
-            errors.setdefault("milestones", []).append("路线图节点需填写内容。")
+            errors.setdefault("milestones", []).append(gettext("路线图节点需填写内容。"))
         elif deadline and not (today() <= m.due_on <= deadline):
-            errors.setdefault("milestones", []).append(f"节点“{m.title}”的时限须在交办当日与整改时限之间。")
+            errors.setdefault("milestones", []).append(
+                gettext("节点“%(title)s”的时限须在交办当日与整改时限之间。") % {"title": m.title}
+            )
     if errors:
-        raise ActionError("交办信息不完整：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+        raise ActionError(
+            gettext("交办信息不完整：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
+            field_errors=errors,
+        )
 
 
 @transaction.atomic
@@ -216,7 +224,7 @@ def do_assign_problem(
     milestones: Sequence[MilestoneInput],
     expected_version: int | None = None,
 ) -> Assignment:
-    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), "交办问题")
+    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), pgettext("refused action", "交办问题"))
     if deadline is None and kind in RectificationKind.values:
         # No deadline typed: the time-limit rule for the category and kind gives N working days.
         deadline = default_deadline(problem.category_id, kind, today())
@@ -294,14 +302,15 @@ def _start_supervision_round(problem: Problem, deadline: dt.date, kind: str) -> 
 
 
 def _require_lead_unit(actor: User, problem: Problem, what: str) -> None:
+    """`what`: pgettext("refused action", …), a verb phrase that completes “只有牵头单位的人员可以…”."""
     if not is_lead_unit_member(actor, problem):
-        raise NotAllowed(f"只有牵头单位的人员可以{what}。")
+        raise NotAllowed(gettext("只有牵头单位的人员可以%(what)s。") % {"what": what})
 
 
 @transaction.atomic
 def do_sign_problem(problem: Problem, *, actor: User, expected_version: int | None = None) -> Problem:
     problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, "签收")
+    _require_lead_unit(actor, problem, pgettext("refused action", "签收"))
     problem.status = next_status(problem.status, Step.SIGN)
     problem.plan_due_on = plan_due(problem.category_id, problem.kind, today())
     problem.next_check_at = now()  # the plan clock starts: let the scheduler look again
@@ -323,13 +332,15 @@ def do_submit_plan(
     """报送整改方案: once per round, by the lead unit, while 整改中; it stops the plan clock (no approval step —
     the plan is filed, and whether it worked is judged with the evidence at 验收)."""
     if not text.strip():
-        raise ActionError("请填写整改方案。", field_errors={"text": ["请填写整改方案。"]})
+        message = gettext("请填写整改方案。")
+        raise ActionError(message, field_errors={"text": [message]})
     types = check_uploads(uploads)
     problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, "报送整改方案")
+    _require_lead_unit(actor, problem, pgettext("refused action", "报送整改方案"))
     next_status(problem.status, Step.SUBMIT_PLAN)
     if problem.plan_submitted_at is not None:
-        raise Conflict(f"本轮整改方案已于{timezone.localdate(problem.plan_submitted_at):%Y年%m月%d日}报送。")
+        submitted_on = message_date(timezone.localdate(problem.plan_submitted_at), padded=True)
+        raise Conflict(gettext("本轮整改方案已于%(date)s报送。") % {"date": submitted_on})
     assert actor.unit is not None
     plan = RectificationPlan.objects.create(
         problem=problem,
@@ -359,9 +370,9 @@ def do_submit_plan(
 @transaction.atomic
 def do_return_problem(problem: Problem, *, actor: User, reason: str, expected_version: int | None = None) -> Problem:
     if not reason.strip():
-        raise ActionError("退单须说明理由。", field_errors={"reason": ["请填写退单理由。"]})
+        raise ActionError(gettext("退单须说明理由。"), field_errors={"reason": [gettext("请填写退单理由。")]})
     problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, "退单")
+    _require_lead_unit(actor, problem, pgettext("refused action", "退单"))
     problem.status = next_status(problem.status, Step.RETURN)
     problem.next_check_at = None  # back with the coordinator: the ladder stops until it is assigned again
     _save(problem, ["status", "next_check_at"])
@@ -387,15 +398,15 @@ def do_report_progress(
 ) -> ProgressReport:
     errors: dict[str, list[str]] = {}
     if not text.strip():
-        errors["text"] = ["请填写整改进展。"]
+        errors["text"] = [gettext("请填写整改进展。")]
     if not 0 <= percent <= 100:
-        errors["percent"] = ["完成进度须在 0 到 100 之间。"]
+        errors["percent"] = [gettext("完成进度须在 0 到 100 之间。")]
     if errors:
-        raise ActionError("整改进展填写有误。", field_errors=errors)
+        raise ActionError(gettext("整改进展填写有误。"), field_errors=errors)
     types = check_uploads(uploads)
     problem = _lock(problem, expected_version)
     if not (is_lead_unit_member(actor, problem) or is_co_unit_member(actor, problem)):
-        raise NotAllowed("只有牵头单位或配合单位的人员可以报告整改进展。")
+        raise NotAllowed(gettext("只有牵头单位或配合单位的人员可以报告整改进展。"))
     next_status(problem.status, Step.REPORT_PROGRESS)
     assert actor.unit is not None
     report = ProgressReport.objects.create(
@@ -422,14 +433,17 @@ def do_apply_closure(
 ) -> ClosureApplication:
     errors: dict[str, list[str]] = {}
     if not summary.strip():
-        errors["summary"] = ["请填写整改完成情况。"]
+        errors["summary"] = [gettext("请填写整改完成情况。")]
     if not uploads:
-        errors["evidence"] = ["申请销号须上传佐证材料。"]
+        errors["evidence"] = [gettext("申请销号须上传佐证材料。")]
     if errors:
-        raise ActionError("销号申请不完整：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+        raise ActionError(
+            gettext("销号申请不完整：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
+            field_errors=errors,
+        )
     types = check_uploads(uploads)
     problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, "申请销号")
+    _require_lead_unit(actor, problem, pgettext("refused action", "申请销号"))
     problem.status = next_status(problem.status, Step.APPLY_CLOSURE)
     closure = ClosureApplication.objects.create(
         problem=problem, applied_by=actor, applied_at=now(), summary=summary.strip()
@@ -450,10 +464,10 @@ def do_apply_closure(
 
 
 def _check_verifier(actor: User, problem: Problem, closure: ClosureApplication) -> None:
-    _require_role(actor, (Role.COORDINATOR, Role.INSPECTOR), "验收销号")
+    _require_role(actor, (Role.COORDINATOR, Role.INSPECTOR), pgettext("refused action", "验收销号"))
     did_the_work = {closure.applied_by_id, *problem.progress_reports.values_list("author_id", flat=True)}
     if actor.pk in did_the_work or (actor.unit_id is not None and actor.unit_id == problem.lead_unit_id):
-        raise NotAllowed("验收人不能是承担整改的人员或单位，请由其他牵头部门人员或督导组验收。")
+        raise NotAllowed(gettext("验收人不能是承担整改的人员或单位，请由其他牵头部门人员或督导组验收。"))
 
 
 @transaction.atomic
@@ -461,7 +475,7 @@ def do_decide_closure(
     problem: Problem, *, actor: User, accept: bool, reason: str, expected_version: int | None = None
 ) -> ClosureApplication:
     if not accept and not reason.strip():
-        raise ActionError("验收不通过须说明理由。", field_errors={"reason": ["请填写不通过的理由。"]})
+        raise ActionError(gettext("验收不通过须说明理由。"), field_errors={"reason": [gettext("请填写不通过的理由。")]})
     problem = _lock(problem, expected_version)
     closure = problem.closures.filter(decision=ClosureDecision.PENDING).first()
     problem.status = next_status(problem.status, Step.ACCEPT_CLOSURE if accept else Step.REJECT_CLOSURE)
@@ -492,9 +506,9 @@ def do_decide_closure(
 
 @transaction.atomic
 def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_version: int | None = None) -> Problem:
-    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), "重办问题")
+    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), pgettext("refused action", "重办问题"))
     if not reason.strip():
-        raise ActionError("重办须说明理由。", field_errors={"reason": ["请填写重办理由。"]})
+        raise ActionError(gettext("重办须说明理由。"), field_errors={"reason": [gettext("请填写重办理由。")]})
     problem = _lock(problem, expected_version)
     problem.status = next_status(problem.status, Step.REOPEN)
     problem.closed_at = None

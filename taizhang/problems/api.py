@@ -8,12 +8,14 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from taizhang.accounts.models import Unit, UnitKind, User
 from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, by_ids, page_of
 from taizhang.audit.models import AuditEvent
 from taizhang.errors import ActionError
+from taizhang.i18n import join_reasons
 from taizhang.intake.access import reporter_label
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.masking import mask_text
@@ -395,7 +397,10 @@ def list_problems(request: HttpRequest, filters: Query[LedgerQuery], paging: Que
     form, qs = ledger_queryset(api_user(request), request.GET)
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
-        raise ActionError("筛选条件有误：" + "；".join(e for es in errors.values() for e in es), field_errors=errors)
+        raise ActionError(
+            gettext("筛选条件有误：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
+            field_errors=errors,
+        )
     count, items = page_of(qs, paging)
     return {"count": count, "page": paging.page, "page_size": paging.page_size, "items": items}
 
@@ -411,12 +416,12 @@ def get_problem(request: HttpRequest, problem_id: int) -> Problem:
 def assign_problem(request: HttpRequest, problem_id: int, payload: AssignIn) -> Problem:
     user = api_user(request)
     problem = access_problem_by_id(user, problem_id)
-    [lead_unit] = by_ids(assignable_units(), [payload.lead_unit], field="lead_unit", what="牵头单位")
+    [lead_unit] = by_ids(assignable_units(), [payload.lead_unit], field="lead_unit", what=gettext("牵头单位"))
     actions.do_assign_problem(
         problem,
         actor=user,
         lead_unit=lead_unit,
-        co_units=by_ids(assignable_units(), payload.co_units, field="co_units", what="配合单位"),
+        co_units=by_ids(assignable_units(), payload.co_units, field="co_units", what=gettext("配合单位")),
         responsible_person=payload.responsible_person,
         measures=payload.measures,
         kind=payload.kind.value,

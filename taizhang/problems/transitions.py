@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext, pgettext_lazy
+
 from taizhang.errors import InvalidTransition
 from taizhang.problems.models import Status
 
@@ -20,16 +22,17 @@ class Step(StrEnum):
     REOPEN = "reopen"
 
 
+# What the refusal says cannot be done now: a verb phrase after “不能” (English: after “you cannot”).
 STEP_LABELS = {
-    Step.ASSIGN: "交办",
-    Step.SIGN: "签收",
-    Step.RETURN: "退单",
-    Step.SUBMIT_PLAN: "报送整改方案",
-    Step.REPORT_PROGRESS: "报告进展",
-    Step.APPLY_CLOSURE: "申请销号",
-    Step.ACCEPT_CLOSURE: "验收通过",
-    Step.REJECT_CLOSURE: "验收不通过",
-    Step.REOPEN: "重办",
+    Step.ASSIGN: pgettext_lazy("refused action", "交办"),
+    Step.SIGN: pgettext_lazy("refused action", "签收"),
+    Step.RETURN: pgettext_lazy("refused action", "退单"),
+    Step.SUBMIT_PLAN: pgettext_lazy("refused action", "报送整改方案"),
+    Step.REPORT_PROGRESS: pgettext_lazy("refused action", "报告进展"),
+    Step.APPLY_CLOSURE: pgettext_lazy("refused action", "申请销号"),
+    Step.ACCEPT_CLOSURE: pgettext_lazy("refused action", "验收通过"),
+    Step.REJECT_CLOSURE: pgettext_lazy("refused action", "验收不通过"),
+    Step.REOPEN: pgettext_lazy("refused action", "重办"),
 }
 
 TRANSITIONS: dict[tuple[Status, Step], Status] = {
@@ -51,7 +54,10 @@ def next_status(current: str, step: Step) -> Status:
     try:
         return TRANSITIONS[(Status(current), step)]
     except KeyError:
-        raise InvalidTransition(f"问题当前状态为“{Status(current).label}”，不能{STEP_LABELS[step]}。") from None
+        raise InvalidTransition(
+            gettext("问题当前状态为“%(status)s”，不能%(step)s。")
+            % {"status": Status(current).label, "step": STEP_LABELS[step]}
+        ) from None
 
 
 def allowed_steps(current: str) -> set[Step]:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 from taizhang.supervision.models import Accountability, ExtensionRequest, Notification, SupervisionAction
@@ -34,7 +35,7 @@ def access_action_by_id(user: User, pk: int) -> SupervisionAction:
     try:
         return actions_visible_to(user).get(pk=pk)
     except (SupervisionAction.DoesNotExist, ValueError, TypeError):
-        raise Http404("督办记录不存在或无权查看") from None
+        raise Http404(gettext("督办记录不存在或无权查看")) from None
 
 
 def access_extension_by_id(user: User, pk: int) -> ExtensionRequest:
@@ -42,7 +43,7 @@ def access_extension_by_id(user: User, pk: int) -> ExtensionRequest:
 
     request = ExtensionRequest.objects.filter(pk=pk).first()
     if request is None:
-        raise Http404("延期申请不存在或无权查看")
+        raise Http404(gettext("延期申请不存在或无权查看"))
     access_problem_by_id(user, request.problem_id)
     return request
 

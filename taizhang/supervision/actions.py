@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 
 from taizhang.accounts.models import Role, Unit
 from taizhang.audit.events import append_events, new_event, record_event
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import now, today
 from taizhang.errors import ActionError, Conflict, NotAllowed
+from taizhang.i18n import join_reasons, message_date
 from taizhang.lib.chinese_dates import chinese_date
 from taizhang.lib.workdays import Arrangement, ArrangementError, parse_arrangement, validate_arrangement
 from taizhang.problems.access import is_lead_unit_member
@@ -69,8 +71,9 @@ class LeaseLost(Exception):
 
 
 def _require_role(actor: User, roles: frozenset[str] | set[str], what: str) -> None:
+    """`what`: pgettext("refused action", …), a verb phrase that completes “您的角色不能…”."""
     if actor.role not in roles:
-        raise NotAllowed(f"您的角色不能{what}。")
+        raise NotAllowed(gettext("您的角色不能%(what)s。") % {"what": what})
 
 
 # ---- the ladder --------------------------------------------------------------------------------------------
@@ -289,11 +292,11 @@ def do_sign_document(action: SupervisionAction, *, actor: User) -> SupervisionAc
     """The addressed unit signs for a 督办单 (签收); recorded once."""
     action = SupervisionAction.objects.select_for_update(of=("self",)).select_related("problem").get(pk=action.pk)
     if not (actor.is_unit_role() and actor.unit_id == action.unit_id):
-        raise NotAllowed("只有主送单位的人员可以签收督办文书。")
+        raise NotAllowed(gettext("只有主送单位的人员可以签收督办文书。"))
     if action.form_kind not in SIGNABLE:
-        raise ActionError("该文书无需签收。")
+        raise ActionError(gettext("该文书无需签收。"))
     if action.signed_at is not None:
-        raise ActionError(f"该文书已于{chinese_date(action.signed_at.date())}签收。")
+        raise ActionError(gettext("该文书已于%(date)s签收。") % {"date": message_date(action.signed_at.date())})
     action.signed_at, action.signed_by = now(), actor
     action.save(update_fields=["signed_at", "signed_by"])
     record_event(
@@ -314,18 +317,25 @@ def _check_extension_caps(problem: Problem, new_deadline: dt.date, config: Super
     errors: list[str] = []
     assert problem.deadline is not None
     if new_deadline <= problem.deadline:
-        errors.append("延期后的时限须晚于现有整改时限。")
+        errors.append(gettext("延期后的时限须晚于现有整改时限。"))
     if problem.extension_count >= rule.max_extensions:
-        errors.append(f"已延期{problem.extension_count}次，达到上限（最多{rule.max_extensions}次）。")
+        errors.append(
+            gettext("已延期%(count)d次，达到上限（最多%(max)d次）。")
+            % {"count": problem.extension_count, "max": rule.max_extensions}
+        )
     base = problem.original_deadline or problem.deadline
     total = config.calendar.workdays_between(base, new_deadline)
     if total > rule.max_extension_workdays:
+        latest = config.calendar.add_workdays(base, rule.max_extension_workdays)
         errors.append(
-            f"累计延期{total}个工作日，超过上限{rule.max_extension_workdays}个工作日"
-            f"（最迟可延至{chinese_date(config.calendar.add_workdays(base, rule.max_extension_workdays))}）。"
+            gettext("累计延期%(total)d个工作日，超过上限%(max)d个工作日（最迟可延至%(latest)s）。")
+            % {"total": total, "max": rule.max_extension_workdays, "latest": message_date(latest)}
         )
     if errors:
-        raise ActionError("延期申请不符合规定：" + "".join(errors), field_errors={"new_deadline": errors})
+        raise ActionError(
+            gettext("延期申请不符合规定：%(reasons)s") % {"reasons": join_reasons(errors, "")},
+            field_errors={"new_deadline": errors},
+        )
 
 
 @transaction.atomic
@@ -334,19 +344,21 @@ def do_request_extension(
 ) -> ExtensionRequest:
     errors: dict[str, list[str]] = {}
     if not reason.strip():
-        errors["reason"] = ["请填写延期理由。"]
+        errors["reason"] = [gettext("请填写延期理由。")]
     if new_deadline is None:
-        errors["new_deadline"] = ["请填写申请延至的日期。"]
+        errors["new_deadline"] = [gettext("请填写申请延至的日期。")]
     if errors:
-        raise ActionError("延期申请不完整。", field_errors=errors)
+        raise ActionError(gettext("延期申请不完整。"), field_errors=errors)
     assert new_deadline is not None
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if not is_lead_unit_member(actor, problem):
-        raise NotAllowed("只有牵头单位的人员可以申请延期。")
+        raise NotAllowed(gettext("只有牵头单位的人员可以申请延期。"))
     if problem.status not in (Status.ASSIGNED, Status.RECTIFYING) or problem.deadline is None:
-        raise ActionError(f"问题当前状态为“{problem.get_status_display()}”，不能申请延期。")
+        raise ActionError(
+            gettext("问题当前状态为“%(status)s”，不能申请延期。") % {"status": problem.get_status_display()}
+        )
     if ExtensionRequest.objects.filter(problem=problem, status=ExtensionStatus.PENDING).exists():
-        raise ActionError("已有一份延期申请等待审批。")
+        raise ActionError(gettext("已有一份延期申请等待审批。"))
     _check_extension_caps(problem, new_deadline, get_config())
     request = ExtensionRequest.objects.create(
         problem=problem,
@@ -368,16 +380,16 @@ def do_request_extension(
 
 @transaction.atomic
 def do_decide_extension(request: ExtensionRequest, *, actor: User, approve: bool, note: str) -> ExtensionRequest:
-    _require_role(actor, EXTENSION_DECIDERS, "审批延期")
+    _require_role(actor, EXTENSION_DECIDERS, pgettext("refused action", "审批延期"))
     if not approve and not note.strip():
-        raise ActionError("不批准须说明理由。", field_errors={"note": ["请填写审批意见。"]})
+        raise ActionError(gettext("不批准须说明理由。"), field_errors={"note": [gettext("请填写审批意见。")]})
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExtensionStatus.PENDING:
-        raise Conflict("该延期申请已审批。")
+        raise Conflict(gettext("该延期申请已审批。"))
     problem = Problem.objects.select_for_update().get(pk=request.problem_id)
     if approve:
         if problem.deadline != request.old_deadline:
-            raise Conflict("整改时限在申请后已变更，请单位重新申请。")
+            raise Conflict(gettext("整改时限在申请后已变更，请单位重新申请。"))
         _check_extension_caps(problem, request.new_deadline, get_config())
         problem.deadline = request.new_deadline
         problem.original_deadline = problem.original_deadline or request.old_deadline
@@ -426,18 +438,22 @@ def do_record_accountability(
     action: SupervisionAction | None = None,
 ) -> list[Accountability]:
     """Record a sanction; under the 捆绑式 rule the unit's head and deputy in charge are linked records."""
-    _require_role(actor, ACCOUNTABILITY_WRITERS, "记录问责")
+    _require_role(actor, ACCOUNTABILITY_WRITERS, pgettext("refused action", "记录问责"))
     errors: dict[str, list[str]] = {}
     if sanction not in Sanction.values:
-        errors["sanction"] = ["请选择问责方式。"]
+        errors["sanction"] = [gettext("请选择问责方式。")]
     if not reason.strip():
-        errors["reason"] = ["请填写问责事由。"]
+        errors["reason"] = [gettext("请填写问责事由。")]
     if decided_on is None or decided_on > today():
-        errors["decided_on"] = ["请填写决定日期，且不能晚于今天。"]
+        errors["decided_on"] = [gettext("请填写决定日期，且不能晚于今天。")]
     if action is not None and problem is not None and action.problem_id not in (None, problem.pk):
-        errors["action"] = ["所选督办文书不属于该问题。"]
+        errors["action"] = [gettext("所选督办文书不属于该问题。")]
     if errors:
-        raise ActionError("问责记录不完整：" + "".join(e for es in errors.values() for e in es), field_errors=errors)
+        raise ActionError(
+            gettext("问责记录不完整：%(reasons)s")
+            % {"reasons": join_reasons((e for es in errors.values() for e in es), "")},
+            field_errors=errors,
+        )
     assert decided_on is not None
     name = person.display_name if person else person_name.strip()
     problem = problem or (action.problem if action else None)
@@ -478,7 +494,7 @@ def do_record_accountability(
 
 @transaction.atomic
 def do_set_red_item_subscription(user: User, unit: Unit, *, subscribed: bool) -> bool:
-    _require_role(user, SUBSCRIBERS, "订阅红灯事项")
+    _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
     if subscribed:
         _, changed = RedItemSubscription.objects.get_or_create(user=user, unit=unit, defaults={"created_at": now()})
     else:
@@ -503,14 +519,17 @@ def checked_arrangement(year: int, holidays: str, makeup_days: str) -> Arrangeme
         others.update({row.year: row.arrangement() for row in CalendarYear.objects.exclude(year=year)})
         validate_arrangement(arrangement, [a for y, a in others.items() if abs(y - year) == 1])
     except ArrangementError as exc:
-        raise ActionError("节假日安排有误：" + "".join(exc.messages), field_errors={"holidays": exc.messages}) from None
+        raise ActionError(
+            gettext("节假日安排有误：%(reasons)s") % {"reasons": join_reasons(exc.messages, "")},
+            field_errors={"holidays": exc.messages},
+        ) from None
     return arrangement
 
 
 @transaction.atomic
 def do_save_calendar_year(*, actor: User, year: int, holidays: str, makeup_days: str, source: str = "") -> CalendarYear:
     """Add or replace one year's 节假日安排; refused whole, in Chinese, when malformed or overlapping."""
-    _require_role(actor, {Role.ADMIN}, "维护节假日安排")
+    _require_role(actor, {Role.ADMIN}, pgettext("refused action", "维护节假日安排"))
     arrangement = checked_arrangement(year, holidays, makeup_days)
     row, created = CalendarYear.objects.select_for_update().update_or_create(
         year=year,
@@ -542,18 +561,24 @@ def _recheck_open_problems() -> None:
 @transaction.atomic
 def do_save_form_template(template: FormTemplate, *, actor: User, **fields: str) -> FormTemplate:
     """Change a form's wording; refused when a required placeholder is missing or an unknown one is used."""
-    _require_role(actor, {Role.ADMIN}, "修改文书模板")
+    _require_role(actor, {Role.ADMIN}, pgettext("refused action", "修改文书模板"))
     editable = {"header", "number_prefix", "title", "body", "issuer"}
     if unknown := set(fields) - editable:
-        raise ActionError(f"不能修改：{'、'.join(sorted(unknown))}")
+        raise ActionError(
+            gettext("不能修改：%(fields)s") % {"fields": pgettext("list separator", "、").join(sorted(unknown))}
+        )
     errors: dict[str, list[str]] = {}
     if body_errors := template_errors(template.kind, fields.get("body", template.body)):
         errors["body"] = body_errors
     for name in editable & set(fields):
         if not fields[name].strip():
-            errors.setdefault(name, []).append("此项不能为空。")
+            errors.setdefault(name, []).append(gettext("此项不能为空。"))
     if errors:
-        raise ActionError("文书模板有误：" + "".join(e for es in errors.values() for e in es), field_errors=errors)
+        raise ActionError(
+            gettext("文书模板有误：%(reasons)s")
+            % {"reasons": join_reasons((e for es in errors.values() for e in es), "")},
+            field_errors=errors,
+        )
     locked = FormTemplate.objects.select_for_update().get(pk=template.pk)
     for name, value in fields.items():
         setattr(locked, name, value.strip())

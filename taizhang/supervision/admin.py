@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 from taizhang.errors import ActionError
@@ -63,7 +64,7 @@ class CalendarYearAdmin(AdminRoleOnly, admin.ModelAdmin[CalendarYear]):
                 source=obj.source,
             )
         except ActionError as exc:
-            self.message_user(request, f"未保存：{exc.message}", level=messages.ERROR)
+            self.message_user(request, gettext("未保存：%(reason)s") % {"reason": exc.message}, level=messages.ERROR)
             return
         obj.pk = saved.pk
 
@@ -89,7 +90,7 @@ class RuleAdminForm(forms.ModelForm[TimeLimitRule]):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError("已有相同问题类别和整改类型的时限规则。")
+            raise forms.ValidationError(gettext("已有相同问题类别和整改类型的时限规则。"))
         return data
 
 
@@ -135,7 +136,9 @@ class FormTemplateAdmin(AdminRoleOnly, admin.ModelAdmin[FormTemplate]):
             try:
                 actions.do_save_form_template(obj, actor=request.user, **fields)  # type: ignore[arg-type]
             except ActionError as exc:
-                self.message_user(request, f"未保存：{exc.message}", level=messages.ERROR)
+                self.message_user(
+                    request, gettext("未保存：%(reason)s") % {"reason": exc.message}, level=messages.ERROR
+                )
 
 
 @admin.register(SupervisionAction)
