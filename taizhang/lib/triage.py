@@ -37,6 +37,7 @@ SHARPEN = 8  # category probabilities are raised to this power before comparing:
 GROUP_THRESHOLD = 0.3  # average-linkage similarity above which opinions are one problem
 ATTACH_THRESHOLD = 0.4  # an opinion naming no place joins a group only this similar
 MAX_LINKAGE_BLOCK = 1500  # bigger blocks are split by predicted category, then clustered in two levels
+LINKAGE_CHUNK = 400  # the first level's chunks: linkage costs chunk² per chunk, so small chunks keep it linear
 SOFTMAX_SCALE = 4.0
 INDEX_TERMS = 256  # a problem's text centroid keeps its strongest n-grams only: queries read less, rank the same
 MAX_CANDIDATES = 300  # existing problems scored per new opinion, at most (before the category filter)
@@ -541,14 +542,14 @@ def _average_linkage(s: np.ndarray[Any, Any], threshold: float) -> np.ndarray[An
 def _cluster_large(
     x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], threshold: float
 ) -> np.ndarray[Any, Any]:
-    """For a block too big for one linkage: average linkage inside chunks of MAX_LINKAGE_BLOCK, then average
+    """For a block too big for one linkage: average linkage inside chunks of LINKAGE_CHUNK, then average
     linkage over the chunks' groups. The mean similarity between two groups of unit vectors is the dot product
     of their mean vectors, so the second level compares whole groups exactly as the first compared opinions."""
     local = np.empty(len(rows), dtype=np.int64)
     next_id = 0
-    for a in range(0, len(rows), MAX_LINKAGE_BLOCK):
-        part = _average_linkage(similarity(x, p, rows[a : a + MAX_LINKAGE_BLOCK]), threshold)
-        local[a : a + MAX_LINKAGE_BLOCK] = part + next_id
+    for a in range(0, len(rows), LINKAGE_CHUNK):
+        part = _average_linkage(similarity(x, p, rows[a : a + LINKAGE_CHUNK]), threshold)
+        local[a : a + LINKAGE_CHUNK] = part + next_id
         next_id += int(part.max()) + 1
     if next_id > 4 * MAX_LINKAGE_BLOCK:
         return local  # a block this size is a county-wide theme, not one problem: the chunks' groups stand
