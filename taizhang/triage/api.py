@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from taizhang.api_common import ERRORS, api_user
@@ -38,12 +39,12 @@ class SuggestionOut(Schema):
 def opinion_suggestion(request: HttpRequest, opinion_id: int) -> dict[str, Any]:
     user = api_user(request)
     if not can_triage(user):
-        raise NotAllowed("只有牵头部门可以查看梳理建议。")
+        raise NotAllowed(_("只有牵头部门可以查看梳理建议。"))
     opinion = access_opinion_by_id(user, opinion_id)
     context = suggestion_context(opinion)
     row = context.get("suggestion_row")
     if row is None:
-        error = context.get("suggestion_error", "该意见已梳理。")
+        error = context.get("suggestion_error", _("该意见已梳理。"))
         return {
             "model_version": "",
             "category": None,

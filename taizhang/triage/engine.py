@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from taizhang.accounts.models import Unit, UnitKind
 from taizhang.audit.models import AuditEvent
@@ -241,18 +242,19 @@ class OpinionSuggestion:
     error: str = ""
 
 
-NOT_READY = OpinionSuggestion(
-    "",
-    None,
-    0,
-    None,
-    "",
-    0,
-    [],
-    0,
-    {},
-    error="智能梳理模型尚未生成：请运行 scripts/manage retrain_triage（首次约需十几秒）。",
-)
+def not_ready() -> OpinionSuggestion:
+    return OpinionSuggestion(
+        "",
+        None,
+        0,
+        None,
+        "",
+        0,
+        [],
+        0,
+        {},
+        error=gettext("智能梳理模型尚未生成：请运行 scripts/manage retrain_triage（首次约需十几秒）。"),
+    )
 
 
 def candidate_problems() -> list[Problem]:
@@ -401,7 +403,7 @@ def suggest(
     place (for matching problems) and its kind of place (for routing) whatever the text names."""
     model = active_model(train_if_missing=False)
     if model is None:
-        return [NOT_READY for _ in texts]
+        return [not_ready() for _ in texts]
     live: LiveIndex | None
     if problems is None:
         live = live_index(model)

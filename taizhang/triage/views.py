@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from taizhang.errors import ActionError
@@ -36,7 +38,7 @@ def suggestion_context(opinion: Opinion) -> dict[str, Any]:
         suggestion = engine.suggest([opinion.text], concerned=[opinion.concerned_unit])[0]
     except Exception:  # the page must work without the assistant
         logger.exception("triage suggestion failed for opinion %s", opinion.pk)
-        return {"suggestion_error": "智能梳理建议暂不可用，请人工梳理。"}
+        return {"suggestion_error": _("智能梳理建议暂不可用，请人工梳理。")}
     if suggestion.error:
         return {"suggestion_error": suggestion.error}
     recorded = Suggestion.objects.filter(opinion=opinion, model_version=suggestion.model_version).first()
@@ -47,7 +49,7 @@ def suggestion_context(opinion: Opinion) -> dict[str, Any]:
 
 def _require_triage(request: AuthedHttpRequest) -> None:
     if not can_triage(request.user):
-        raise PermissionDenied("只有牵头部门可以梳理意见。")
+        raise PermissionDenied(_("只有牵头部门可以梳理意见。"))
 
 
 def _proposed_groups(opinions: list[Opinion]) -> list[dict[str, Any]]:
@@ -113,16 +115,19 @@ def batch_confirm(request: AuthedHttpRequest) -> HttpResponse:
     category = Category.objects.filter(pk=request.POST.get("category") or 0, is_active=True).first()
     title = request.POST.get("title", "").strip()
     if not opinions or category is None or not title:
-        messages.error(request, "请勾选意见，并填写问题摘要和类别。")
+        messages.error(request, _("请勾选意见，并填写问题摘要和类别。"))
         return redirect("triage_batch")
     try:
-        problem = intake_actions.do_create_problem_from_opinion(
-            opinions[0], intake_actions.NewProblem(title[:200], opinions[0].text, category), actor=request.user
-        )
-        for opinion in opinions[1:]:
-            intake_actions.do_link_opinion(opinion, problem, actor=request.user)
+        with transaction.atomic():  # the whole group or nothing: no problem left with half its opinions
+            problem = intake_actions.do_create_problem_from_opinion(
+                opinions[0], intake_actions.NewProblem(title[:200], opinions[0].text, category), actor=request.user
+            )
+            for opinion in opinions[1:]:
+                intake_actions.do_link_opinion(opinion, problem, actor=request.user)
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("triage_batch")
-    messages.success(request, f"已立项 {problem.number}，归并 {len(opinions)} 条意见。")
+    messages.success(
+        request, _("已立项 %(number)s，归并 %(count)s 条意见。") % {"number": problem.number, "count": len(opinions)}
+    )
     return redirect("triage_batch")
