@@ -830,9 +830,6 @@ class ProblemIndex:
         full_p[gids] = cp
         return cls.of([pid for pid, _ in problems], full_x, full_p, [frozenset(k) for k in keys], idf)
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
 
 def _strongest(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Each row's k largest entries (a centroid's distinctive n-grams), sorted by column."""

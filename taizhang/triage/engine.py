@@ -23,7 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from taizhang.accounts.models import Unit, UnitKind
-from taizhang.audit.models import AuditEvent
+from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import now
 from taizhang.intake.models import Opinion, OpinionLink
 from taizhang.lib import triage
@@ -38,6 +38,10 @@ REBOUND_WINDOW = dt.timedelta(days=180)  # closed problems this recent are still
 MAX_INDEXED_PROBLEMS = 1_000_000  # open and recently closed problems matched against a new opinion
 REBUILD_EVERY = dt.timedelta(hours=1)  # the whole index is rebuilt this often (closed ones age out)
 MAX_DELTA = 2000  # changed problems kept beside the index before it is rebuilt
+# What changes a problem's row: its texts (created, an opinion linked) or its coming back into play (reopened).
+# Supervision, progress and closures leave the row as it is (a closure only ages out, read when matches are fetched),
+# so a sweep firing hundreds of rungs does not make the next suggestion rebuild them.
+INDEXED_VERBS = (Verb.PROBLEM_CREATED, Verb.OPINION_LINKED, Verb.PROBLEM_REOPENED)
 
 _loaded: dict[str, triage.Model] = {}
 
@@ -272,8 +276,8 @@ def _candidates() -> QuerySet[Problem]:
 class LiveIndex:
     """The problems a new opinion is matched against, kept in this process between requests.
 
-    `base` is built from every open or recently closed problem; problems changed since (new opinions linked,
-    new problems, closures: anything the audit trail records against a problem) are rebuilt into the small
+    `base` is built from every open or recently closed problem; problems changed since (new problems, opinions
+    linked, reopenings: INDEXED_VERBS in the audit trail) are rebuilt into the small
     `delta` with the base's IDF, and their old rows in the base are masked out. A request only asks the audit
     trail what changed after `seen`, so a query costs the same with a thousand problems or a million."""
 
@@ -345,11 +349,8 @@ def _refreshed(model: triage.Model, current: LiveIndex) -> LiveIndex | None:
         return current
     if current.seen[0] and not AuditEvent.objects.filter(id=current.seen[0], hash=current.seen[1]).exists():
         return None  # the trail it was built from is not this one (another database, a rollback): rebuild
-    touched = set(
-        AuditEvent.objects.filter(id__gt=current.seen[0], id__lte=latest[0], problem__isnull=False).values_list(
-            "problem_id", flat=True
-        )
-    )
+    events = AuditEvent.objects.filter(id__gt=current.seen[0], id__lte=latest[0], verb__in=INDEXED_VERBS)
+    touched = set(events.exclude(problem=None).values_list("problem_id", flat=True))
     if not touched:
         return replace(current, seen=latest)
     changed = current.changed | touched

@@ -57,3 +57,16 @@ def test_it_rebuilds_when_the_trail_it_read_is_gone(cast: SimpleNamespace, make_
     engine._live["index"] = first.__class__(**{**first.__dict__, "seen": (first.seen[0], "0" * 64)})
     assert suggested("实验小学老师补课收钱。")[0] == tutoring.number
     assert engine._live["index"].base is not first.base
+
+
+def test_supervision_events_leave_the_index_alone(cast: SimpleNamespace, make_problem: Any) -> None:
+    from taizhang.audit.events import record_event
+    from taizhang.audit.models import Verb
+
+    tutoring = make_problem()
+    suggested("实验小学老师补课收钱。")
+    first = engine._live["index"]
+    record_event(Verb.SUPERVISION_FIRED, actor=None, problem=tutoring, summary="督办")
+    assert suggested("实验小学老师补课收钱。")[0] == tutoring.number
+    live = engine._live["index"]
+    assert live.base is first.base and live.delta is None and not live.changed and live.seen != first.seen
