@@ -18,6 +18,7 @@ from taizhang.accounts.auth import API_AUTH
 from taizhang.api_common import JsonOrFormParser
 from taizhang.errors import ActionError
 from taizhang.i18n import chinese_active
+from taizhang.imports.api import router as imports_router
 from taizhang.intake.api import router as intake_router
 from taizhang.problems.api import router as problems_router
 from taizhang.supervision.api import router as supervision_router
@@ -46,6 +47,7 @@ api.add_router("/opinions", intake_router)
 api.add_router("/problems", problems_router)
 api.add_router("/triage", triage_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/imports", imports_router)
 
 
 # ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} (English on request) ----------

@@ -53,6 +53,16 @@ class UnitRef(Schema):
     name: str = Field(description="单位名称")
 
 
+class SourceRecordOut(Schema):
+    """What an imported file said beyond the product's own fields; empty for records typed in."""
+
+    file: str = Field("", description="导入的文件名")
+    sheet: str = Field("", description="工作表")
+    row: int | None = Field(None, description="在文件中的行号（Excel 行号或 CSV 记录首行）")
+    fields: list[list[str]] = Field([], description="文件中的各列：[[列名, 值], …]，按文件中的顺序")
+    flags: list[str] = Field([], description="导入时提示留意的问题")
+
+
 def by_ids(qs: QuerySet[M], ids: Sequence[int], *, field: str, what: str) -> list[M]:
     """Rows for the ids given, in that order; an unknown id is the caller's mistake, named on its field.
     `what` names the rows in the interface language, e.g. gettext("牵头单位")."""

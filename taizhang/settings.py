@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "taizhang.intake",
     "taizhang.triage",
     "taizhang.supervision",
+    "taizhang.imports",
     "taizhang.web",
 ]
 
@@ -128,6 +129,10 @@ MEDIA_URL = "/media/"
 
 # Evidence files: size cap per file, accepted types are checked by content, not by name alone.
 TAIZHANG_MAX_UPLOAD_BYTES = int(os.environ.get("TAIZHANG_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# A file to import (工单导出、整改台账): checked and imported in the background when it is larger than
+# TAIZHANG_IMPORT_INLINE_BYTES, so the page can show progress; tests set the latter high to stay in one thread.
+TAIZHANG_MAX_IMPORT_BYTES = int(os.environ.get("TAIZHANG_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
+TAIZHANG_IMPORT_INLINE_BYTES = int(os.environ.get("TAIZHANG_IMPORT_INLINE_BYTES", 512 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

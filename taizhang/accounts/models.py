@@ -48,6 +48,20 @@ class Unit(models.Model):
         return self.name
 
 
+class UnitAlias(models.Model):
+    """Another name a file uses for a unit (县教育局, 县一中, 一中): learned when an importer maps it once."""
+
+    name = models.CharField(_("别名"), max_length=100, unique=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = _("单位别名")
+        verbose_name_plural = _("单位别名")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.unit}"
+
+
 class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("牵头部门")
     UNIT_OFFICER = "unit_officer", _("责任单位联络员")

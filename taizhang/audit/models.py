@@ -31,6 +31,10 @@ class Verb(models.TextChoices):
     SUPERVISION_CONFIG_CHANGED = "supervision_config_changed", _("修改督办配置")
     SUBSCRIPTION_CHANGED = "subscription_changed", _("红灯事项订阅")
     PLAN_SUBMITTED = "plan_submitted", _("报送整改方案")
+    PROBLEM_IMPORTED = "problem_imported", _("从台账导入")
+    UNIT_CREATED = "unit_created", _("新建单位")
+    IMPORT_COMMITTED = "import_committed", _("导入文件")
+    IMPORT_PROFILE_SAVED = "import_profile_saved", _("保存导入方案")
 
 
 class AuditEvent(models.Model):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
@@ -72,7 +73,14 @@ def _campaign_or_error() -> Campaign:
     return campaign
 
 
-def _insert_opinion(data: OpinionInput, *, campaign: Campaign, actor: User | None) -> Opinion:
+def _insert_opinion(
+    data: OpinionInput,
+    *,
+    campaign: Campaign,
+    actor: User | None,
+    received_at: dt.datetime | None = None,
+    source_record: dict[str, Any] | None = None,
+) -> Opinion:
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -86,8 +94,9 @@ def _insert_opinion(data: OpinionInput, *, campaign: Campaign, actor: User | Non
                     is_anonymous=data.is_anonymous,
                     concerned_unit=data.concerned_unit,
                     external_ref=data.external_ref.strip(),
-                    received_at=now(),
+                    received_at=received_at or now(),
                     entered_by=actor,
+                    source_record=source_record or {},
                 )
         except IntegrityError:
             if (
@@ -102,8 +111,19 @@ def _insert_opinion(data: OpinionInput, *, campaign: Campaign, actor: User | Non
 
 
 @transaction.atomic
-def do_receive_opinion(data: OpinionInput, *, actor: User | None, actor_name: str | None = None) -> Opinion:
-    """Register one opinion from any door; the receipt code and the time are the server's."""
+def do_receive_opinion(
+    data: OpinionInput,
+    *,
+    actor: User | None,
+    actor_name: str | None = None,
+    received_at: dt.datetime | None = None,
+    source_record: dict[str, Any] | None = None,
+) -> Opinion:
+    """Register one opinion from any door; the receipt code is the server's, and so is the time unless the
+    source system (a 12345 platform) says when it received the opinion, which may not be in the future."""
+    if received_at is not None and received_at > now():
+        message = gettext("收到时间不能晚于当前时间。")
+        raise ActionError(message, field_errors={"received_at": [message]})
     if actor is not None and actor.role not in INTAKE_ROLES:
         raise NotAllowed(gettext("您的角色不能登记意见。"))
     if errors := validate_opinion(data):
@@ -111,7 +131,9 @@ def do_receive_opinion(data: OpinionInput, *, actor: User | None, actor_name: st
             gettext("意见信息有误：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
             field_errors=errors,
         )
-    opinion = _insert_opinion(data, campaign=_campaign_or_error(), actor=actor)
+    opinion = _insert_opinion(
+        data, campaign=_campaign_or_error(), actor=actor, received_at=received_at, source_record=source_record
+    )
     record_event(
         Verb.OPINION_RECEIVED,
         actor=actor,
@@ -132,28 +154,47 @@ def _fresh_receipt_codes(count: int) -> list[str]:
     return list(codes)
 
 
+@dataclass(frozen=True)
+class ImportedOpinion:
+    """One row of an imported file: the opinion, when the source received it (None: now), what else the file
+    said about it, and the key that finds it again when the same file is imported twice."""
+
+    data: OpinionInput
+    received_at: dt.datetime | None = None
+    source_record: dict[str, Any] = field(default_factory=dict)
+    import_key: str = ""
+
+
+def _imported_summary(opinion: Opinion, filename: str, row: object) -> str:
+    where = f"第 {row} 行" if row else ""
+    return f"从《{filename}》{where}导入意见（{opinion.get_channel_display()}），查询码 {opinion.receipt_code}"
+
+
 @transaction.atomic
-def do_import_opinions(rows: Sequence[OpinionInput], *, actor: User, filename: str) -> list[Opinion]:
-    """All or nothing, in bulk: the caller validated every row; any failure rolls the whole sheet back."""
+def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename: str) -> list[Opinion]:
+    """All or nothing, in bulk: the caller validated every row; any failure rolls the whole batch back.
+    The received time is the source's own (a 12345 work order's 来电时间), else the server's."""
     if actor.role not in INTAKE_ROLES:
         raise NotAllowed(gettext("您的角色不能导入意见。"))
     campaign = _campaign_or_error()
-    received_at = now()
+    entered_at = now()
     opinions = [
         Opinion(
             campaign=campaign,
             receipt_code=code,
-            channel=data.channel,
-            text=data.text.strip(),
-            reporter_name="" if data.is_anonymous else data.reporter_name.strip(),
-            reporter_phone="" if data.is_anonymous else data.reporter_phone.strip(),
-            is_anonymous=data.is_anonymous,
-            concerned_unit=data.concerned_unit,
-            external_ref=data.external_ref.strip(),
-            received_at=received_at,
+            channel=item.data.channel,
+            text=item.data.text.strip(),
+            reporter_name="" if item.data.is_anonymous else item.data.reporter_name.strip(),
+            reporter_phone="" if item.data.is_anonymous else item.data.reporter_phone.strip(),
+            is_anonymous=item.data.is_anonymous,
+            concerned_unit=item.data.concerned_unit,
+            external_ref=item.data.external_ref.strip(),
+            received_at=item.received_at or entered_at,
             entered_by=actor,
+            source_record=item.source_record,
+            import_key=item.import_key,
         )
-        for data, code in zip(rows, _fresh_receipt_codes(len(rows)), strict=True)
+        for item, code in zip(rows, _fresh_receipt_codes(len(rows)), strict=True)
     ]
     try:
         with transaction.atomic():
@@ -166,8 +207,8 @@ def do_import_opinions(rows: Sequence[OpinionInput], *, actor: User, filename: s
                 Verb.OPINION_RECEIVED,
                 actor=actor,
                 opinion=opinion,
-                summary=f"从《{filename}》导入意见（{opinion.get_channel_display()}），查询码 {opinion.receipt_code}",
-                data={"channel": opinion.channel, "file": filename},
+                summary=_imported_summary(opinion, filename, opinion.source_record.get("row")),
+                data={"channel": opinion.channel, "file": filename, "row": opinion.source_record.get("row")},
             )
             for opinion in opinions
         ]

@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from taizhang.accounts.models import Unit
-from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, by_ids, page_of
+from taizhang.api_common import ERRORS, PageParams, SourceRecordOut, UnitRef, api_user, by_ids, page_of
 from taizhang.intake.access import access_opinion_by_id, opinions_visible_to, reporter_label
 from taizhang.intake.actions import (
     NewProblem,
@@ -39,6 +40,14 @@ class OpinionIn(Schema):
     is_anonymous: bool = Field(False, description="匿名：为 true 时不保存姓名和电话")
     concerned_unit: int | None = Field(None, description="涉及单位 id（可选）")
     external_ref: str = Field("", max_length=60, description="来源单号，如 12345 工单号；同一渠道同一单号只登记一次")
+    received_at: dt.datetime | None = Field(
+        None, description="来源系统收到的时间（如 12345 来电时间，带时区）；不填为服务器当前时间，不能晚于当前时间"
+    )
+    source_fields: list[tuple[str, str]] = Field(
+        [],
+        max_length=100,
+        description="来源系统的其他字段，原样保留并显示：[[字段名, 值], …]，如诉求类型、承办单位、办结时间",
+    )
 
 
 class OpinionReceipt(Schema):
@@ -57,7 +66,8 @@ class OpinionOut(Schema):
     is_anonymous: bool
     concerned_unit: UnitRef | None = Field(description="涉及单位")
     external_ref: str = Field(description="来源单号")
-    received_at: dt.datetime
+    received_at: dt.datetime = Field(description="收到时间：导入的工单为来源系统的时间（如来电时间）")
+    source_record: SourceRecordOut = Field(description="导入来源：文件、行号和文件中的其他各列")
     status: str = Field(description="untriaged 待梳理 / linked 已立项 / dismissed 不予立项")
     status_label: str
     version: int = Field(description="版本号；梳理时作为 expected_version 传回")
@@ -149,7 +159,25 @@ def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]
     )
     token = getattr(request, "api_token", None)
     via = f"{api_user(request).display_name}（接口：{token.name}）" if token else None
-    return Status(201, do_receive_opinion(data, actor=api_user(request), actor_name=via))
+    source = {"fields": [[name[:60], value[:2000]] for name, value in payload.source_fields]}
+    opinion = do_receive_opinion(
+        data,
+        actor=api_user(request),
+        actor_name=via,
+        received_at=_aware(payload.received_at),
+        source_record=source if payload.source_fields else None,
+    )
+    return Status(201, opinion)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time without a zone is Beijing time, as the platforms that send it mean it."""
+    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
+
+
+@router.get("/{opinion_id}", response={200: OpinionOut, **ERRORS}, summary="意见详情（含导入来源的各列）")
+def get_opinion(request: HttpRequest, opinion_id: int) -> Opinion:
+    return access_opinion_by_id(api_user(request), opinion_id)
 
 
 @router.get("", response={200: OpinionPage, **ERRORS}, summary="意见列表（局机关角色）")

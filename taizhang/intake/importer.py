@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from taizhang.accounts.models import Unit, UnitKind
-from taizhang.intake.actions import OpinionInput, do_import_opinions, validate_opinion
+from taizhang.intake.actions import ImportedOpinion, OpinionInput, do_import_opinions, validate_opinion
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.xlsx import text_cell
 
@@ -352,7 +352,7 @@ def import_opinion_sheet(content: bytes, *, actor: User, filename: str) -> tuple
     sheet = read_opinion_sheet(content)
     if not sheet.ok:
         return sheet, []
-    opinions = do_import_opinions([r.data for r in sheet.rows], actor=actor, filename=filename)
+    opinions = do_import_opinions([ImportedOpinion(r.data) for r in sheet.rows], actor=actor, filename=filename)
     return sheet, [ImportedRow(r.row, o) for r, o in zip(sheet.rows, opinions, strict=True)]
 
 

@@ -16,6 +16,8 @@ class Channel(models.TextChoices):
     MEDIA = "media", _("媒体/网帖")
     SELF_INSPECTION = "self_inspection", _("自查")
     COVERT_CHECK = "covert_check", _("明查暗访")
+    QUESTIONNAIRE = "questionnaire", _("问卷调查")
+    OTHER = "other", _("其他渠道")
 
 
 # Channels whose opinions come from a member of the public, so the reporter is owed an answer.
@@ -70,6 +72,10 @@ class Opinion(models.Model):
     problems = models.ManyToManyField(
         "problems.Problem", through="OpinionLink", related_name="opinions", verbose_name=_("对应问题")
     )
+    # What an imported file said about this opinion beyond the fields above: {"file", "row", "fields":
+    # [[column, value], …] in the file's order, "flags": [..]}. Shown on the opinion's page; empty when typed in.
+    source_record = models.JSONField(_("来源记录"), default=dict, blank=True)
+    import_key = models.CharField(max_length=40, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -82,7 +88,11 @@ class Opinion(models.Model):
                 fields=["channel", "external_ref"],
                 condition=~models.Q(external_ref=""),
                 name="opinion_external_ref_once",
-            )
+            ),
+            # Re-importing a file finds the rows it already brought in by this key, whatever the file is called.
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~models.Q(import_key=""), name="opinion_import_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,6 +36,8 @@ from taizhang.problems.models import (
     ProgressReport,
     RectificationKind,
     RectificationPlan,
+    Source,
+    Status,
 )
 from taizhang.problems.transitions import Step, next_status
 from taizhang.supervision.timelimits import default_deadline, plan_due, sign_due
@@ -526,5 +528,113 @@ def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_ve
         problem=problem,
         summary=f"重办：{reason.strip()}；新的整改时限{problem.deadline:%Y年%m月%d日}",
         data={"reason": reason.strip(), "count": problem.reopen_count, "deadline": problem.deadline.isoformat()},
+    )
+    return problem
+
+
+@dataclass(frozen=True)
+class ImportedProblem:
+    """One row of an existing 整改台账, in the state the row says. The history before the import is recorded as
+    imported (one event on the timeline), never replayed as actions nobody took in Taizhang."""
+
+    title: str
+    description: str
+    category: Category
+    status: str
+    kind: str
+    lead_unit: Unit | None
+    co_units: Sequence[Unit]
+    responsible_leader: str
+    responsible_person: str
+    measures: str
+    deadline: dt.date | None
+    progress: str
+    closed_at: dt.datetime | None
+    origin_channel: str
+    self_found: bool
+    remarks: str
+    source_record: dict[str, object]
+    import_key: str
+
+
+def _imported_summary(item: ImportedProblem, problem: Problem, filename: str) -> str:
+    parts = [
+        f"从《{filename}》第 {item.source_record.get('row')} 行导入台账，导入时状态：{problem.get_status_display()}"
+    ]
+    if item.lead_unit:
+        parts.append(f"责任单位：{item.lead_unit.name}")
+    if problem.deadline:
+        parts.append(f"整改时限：{problem.deadline:%Y年%m月%d日}")
+    if item.closed_at:
+        parts.append(f"台账记载销号时间：{timezone.localtime(item.closed_at):%Y年%m月%d日}")
+    return "，".join(parts) + "（此前的办理过程以原台账为准）"
+
+
+@transaction.atomic
+def do_import_problem(item: ImportedProblem, *, actor: User, campaign: Campaign, filename: str) -> Problem:
+    _require_role(actor, (Role.COORDINATOR, Role.ADMIN), pgettext("refused action", "导入整改台账"))
+    at = now()
+    deadline = item.deadline
+    if deadline is None and item.lead_unit is not None and item.status != Status.CLOSED:
+        # 长期坚持 runs to the campaign's end; anything else without a date gets the time-limit rule's.
+        deadline = campaign.ends_on if item.kind == RectificationKind.LONG_TERM else None
+        deadline = deadline or default_deadline(item.category.pk, item.kind, today())
+    watched = item.status in (Status.ASSIGNED, Status.RECTIFYING)
+    problem = Problem.objects.create(
+        campaign=campaign,
+        number=next_problem_number(campaign),
+        title=item.title.strip()[:200] or item.description[:60],
+        description=item.description.strip(),
+        category=item.category,
+        status=item.status,
+        source=Source.SELF_FOUND if item.self_found else Source.EXPOSED,
+        origin_channel=item.origin_channel,
+        created_at=at,
+        created_by=actor,
+        lead_unit=item.lead_unit,
+        responsible_person=item.responsible_person,
+        measures=item.measures,
+        kind=item.kind if item.lead_unit else "",
+        deadline=deadline,
+        assigned_at=at if item.lead_unit else None,
+        progress_percent=100 if item.status == Status.CLOSED else 0,
+        latest_progress=item.progress,
+        closed_at=item.closed_at,
+        responsible_leader=item.responsible_leader,
+        remarks=item.remarks,
+        source_record=item.source_record,
+        import_key=item.import_key,
+        # The ladder watches an open problem from the day it is imported; a closed one is history.
+        supervision_round=1 if item.lead_unit else 0,
+        original_deadline=deadline,
+        sign_due_on=sign_due(item.category.pk, item.kind, today()) if item.status == Status.ASSIGNED else None,
+        plan_submitted_at=at if item.status == Status.RECTIFYING and item.measures else None,
+        plan_due_on=plan_due(item.category.pk, item.kind, today())
+        if item.status == Status.RECTIFYING and not item.measures
+        else None,
+        next_check_at=at if watched else None,
+    )
+    if item.lead_unit is not None:
+        assignment = Assignment.objects.create(
+            problem=problem,
+            lead_unit=item.lead_unit,
+            responsible_person=item.responsible_person,
+            measures=item.measures,
+            kind=item.kind,
+            deadline=deadline or timezone.localdate(item.closed_at or at),
+            assigned_at=at,
+            assigned_by=actor,
+        )
+        assignment.co_units.set([u for u in item.co_units if u.pk != item.lead_unit.pk])
+    if item.status == Status.VERIFYING:
+        ClosureApplication.objects.create(
+            problem=problem, applied_by=actor, applied_at=at, summary=item.progress or "原台账记载：已完成"
+        )
+    record_event(
+        Verb.PROBLEM_IMPORTED,
+        actor=actor,
+        problem=problem,
+        summary=_imported_summary(item, problem, filename),
+        data={"file": filename, "row": item.source_record.get("row"), "status": item.status},
     )
     return problem

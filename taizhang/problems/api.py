@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from taizhang.accounts.models import Unit, UnitKind, User
-from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, by_ids, page_of
+from taizhang.api_common import ERRORS, PageParams, SourceRecordOut, UnitRef, api_user, by_ids, page_of
 from taizhang.audit.models import AuditEvent
 from taizhang.errors import ActionError
 from taizhang.i18n import join_reasons
@@ -242,6 +242,9 @@ class EventOut(Schema):
 class ProblemDetail(ProblemOut):
     description: str = Field(description="问题描述")
     measures: str = Field(description="整改措施")
+    responsible_leader: str = Field(description="责任领导")
+    remarks: str = Field(description="备注")
+    source_record: SourceRecordOut = Field(description="从整改台账导入时：文件、行号和台账中的各列")
     kind: str = Field(description="整改类型代码")
     created_at: dt.datetime = Field(description="立项时间")
     first_received_at: dt.datetime | None = Field(description="最早收到时间（服务器时间，用于认定自查在先）")

@@ -95,6 +95,11 @@ class Problem(models.Model):
     latest_progress = models.TextField(_("整改进展"), blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    responsible_leader = models.CharField(_("责任领导"), max_length=50, blank=True)
+    remarks = models.TextField(_("备注"), blank=True)
+    # A problem brought in from an existing 整改台账: the file, row, every column as written, and the flags.
+    source_record = models.JSONField(_("来源记录"), default=dict, blank=True)
+    import_key = models.CharField(max_length=40, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
 
     # Supervision (督办): when the scheduler must next look at this problem, how far up the ladder it has gone
@@ -126,6 +131,11 @@ class Problem(models.Model):
             models.Index(
                 fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="problem_next_check_idx"
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["import_key"], condition=~models.Q(import_key=""), name="problem_import_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "taizhang.imports"
+    verbose_name = "文件导入"
