@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("triage/suggest/", include("taizhang.triage.urls")),
     path("supervision/", include("taizhang.supervision.urls")),
+    path("imports/", include("taizhang.imports.urls")),
     path("", include("taizhang.web.urls")),
 ]
