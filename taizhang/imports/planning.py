@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.utils import timezone
 
 from taizhang.accounts.models import Unit
@@ -29,6 +30,7 @@ from taizhang.lib.tables import CellValue, TableRejected, read_tables
 from taizhang.problems.models import Category, Problem, RectificationKind, Status
 
 MAX_ROWS = 200_000
+REPEAT_MIN_SIMILARITY = 0.3  # cosine of the n-gram vectors of two rows proposed as one matter
 MAX_TEXT_CHARS = 100_000
 ANONYMOUS_NAMES = frozenset({"匿名", "无", "不详", "未留名", "未提供", "保密", "/", "-", "—"})
 YES = frozenset({"是", "y", "yes", "true", "1", "匿名", "√"})
@@ -533,9 +535,21 @@ def _repeat_groups(plan: ImportPlan) -> list[list[int]] | None:
     concerned = [(r.opinion.concerned or None) if r.opinion else None for r in plan.rows]
     analysis = triage.analyse(model, texts, catalogue=registry_catalogue(model), concerned=concerned)
     by_group: dict[int, list[int]] = defaultdict(list)
-    for j, i in enumerate(analysis.prep.ok):
-        by_group[int(analysis.groups[j])].append(i)
-    return [sorted(m) for m in by_group.values() if len(m) > 1]
+    for j, _i in enumerate(analysis.prep.ok):
+        by_group[int(analysis.groups[j])].append(j)
+    out = []
+    for members in by_group.values():
+        if len(members) < 2:
+            continue
+        # The engine groups by place and category; a proposal to the importer also needs the words to agree,
+        # so that two different matters at one school are not offered as one.
+        x = analysis.x[members]
+        sims = (x @ x.T).toarray()
+        np.fill_diagonal(sims, 0.0)
+        kept = [analysis.prep.ok[members[k]] for k in range(len(members)) if sims[k].max() >= REPEAT_MIN_SIMILARITY]
+        if len(kept) > 1:
+            out.append(sorted(kept))
+    return out
 
 
 def _resolve_units(plan: ImportPlan, chosen: dict[str, Any]) -> None:

@@ -200,3 +200,21 @@ def test_it_refuses_unreadable_files_with_a_reason(
     with pytest.raises(CommandError, match=message):
         run(tmp_path, "bad.csv", content, "--commit")
     assert Opinion.objects.count() == 0 and Problem.objects.count() == 0
+
+
+REPEATS = "\r\n".join(
+    [
+        "序号,提交日期,渠道,反映人,意见建议内容,涉及学校",
+        "1,2026/10/8,电话,家长甲,县实验小学五年级数学周老师周末在家办补习班，每人每月收费800元。,青溪县实验小学",
+        "2,2026/10/9,网上留言,家长乙,实验小学五年级的周老师周末在家有偿补课，一个月收800元，不去怕被穿小鞋。,实验小学",
+        "3,2026/10/9,意见箱,家长丙,实验小学食堂饭菜太咸，孩子吃不下。,青溪县实验小学",
+    ]
+).encode("gbk")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_repeat_reports_of_one_matter_are_proposed_together(cast: SimpleNamespace, tmp_path: Path) -> None:
+    report = run(tmp_path, "三条意见.csv", REPEATS, "--commit")
+    assert report["duplicates"] == [[2, 3]]  # the canteen at the same school is another matter
+    assert flags_of(report) == {3: ["疑似与第 2 行反映同一事项"]}
+    assert report["created"]["opinions"] == 3  # proposed, never merged

@@ -72,7 +72,7 @@ def test_it_switches_the_home_page_and_navigation_to_english(client: Client, cas
     for label in ["Dashboard", "All problems", "Red (overdue)", "To be assigned", "awaiting triage"]:
         assert label in html
     nav = navigation(html)
-    for label in ["Home", "Register opinion", "Import opinions", "Triage", "Problem ledger", "Supervision", "Log out"]:
+    for label in ["Home", "Register opinion", "Import files", "Triage", "Problem ledger", "Supervision", "Log out"]:
         assert label in nav
     assert not CJK.search(nav), nav
     assert "王协调 · Coordinator · 青溪县教育局" in html  # names are data; the role is a label
