@@ -281,7 +281,7 @@ class RowReader:
             reporter_name="" if anonymous else name[:50],
             reporter_phone=phone,
             is_anonymous=anonymous,
-            concerned=self.text(cells, "concerned_unit"),
+            concerned=next(iter(split_units(self.text(cells, "concerned_unit"))), ""),
             external_ref=ref,
             received_at=received,
         )

@@ -149,10 +149,13 @@ def _not_data(cells: list[CellValue], header_texts: set[str], key_index: int, se
         return "合计行"
     if _NOTE.match(first) and len(distinct) <= 2:
         return "说明行"
-    if len(distinct) <= 4 and any(_SIGNATURE.search(t) for t in distinct) and not any(len(t) > 40 for t in distinct):
+    # 填报单位（盖章）：… 填报人：… 审核人：…, in separate cells or spaced out in one merged cell.
+    signed = len(_SIGNATURE.findall(" ".join(distinct)))
+    short = all(len("".join(t.split())) <= 60 for t in distinct)
+    if short and (signed >= 2 or (signed and len(distinct) <= 4)):
         return "签章行"
     if serial is not None and len(filled) == 1 and serial < len(texts) and texts[serial]:
-        return "空行（只有序号）"
+        return "只有一格，没有内容"
     return ""
 
 
