@@ -95,7 +95,9 @@ def _source_record(row: PlannedRow, filename: str, sheet: str) -> dict[str, Any]
     }
 
 
-def _opinion_items(plan: ImportPlan, rows: Sequence[PlannedRow], units: dict[str, Unit], filename: str) -> list[Any]:
+def _opinion_items(
+    plan: ImportPlan, rows: Sequence[PlannedRow], units: dict[str, Unit], filename: str
+) -> list[ImportedOpinion]:
     items = []
     for row in rows:
         data = row.opinion

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext
 
 from taizhang.clock import now
@@ -52,8 +53,6 @@ def jobs_of(user: User) -> QuerySet[ImportJob]:
 
 
 def access_job(user: User, pk: int) -> ImportJob:
-    from django.http import Http404
-
     job: ImportJob | None = jobs_of(user).filter(pk=pk).first()
     if job is None:
         raise Http404(gettext("导入任务不存在或无权查看"))
@@ -102,7 +101,7 @@ def _check(job: ImportJob) -> None:
     _finish(job, status, message, plan.report())
 
 
-def recheck(job: ImportJob, *, choices: dict[str, Any], actor: User) -> ImportJob:
+def recheck(job: ImportJob, *, choices: dict[str, Any]) -> ImportJob:
     """The user corrected the column mapping, the units or the default channel in the preview."""
     _require_state(job, JobStatus.CHECKED)
     job.choices = choices

@@ -19,6 +19,7 @@ import numpy as np
 from django.utils import timezone
 
 from taizhang.accounts.models import Unit
+from taizhang.clock import now
 from taizhang.imports.fields import FIELD_LABELS, LEDGER_FIELDS, OPINION_FIELDS, SYNONYMS, channel_of
 from taizhang.imports.models import ImportKind, ImportProfile
 from taizhang.imports.units import UnitResolver, split_units
@@ -203,7 +204,7 @@ class RowReader:
         self.headers = {c.index: c.header for c in layout.columns}
         self.default_channel = default_channel
         self.today = today
-        self.now = timezone.now()
+        self.now = now()
         self.categories = list(Category.objects.filter(is_active=True))
 
     def value(self, cells: list[CellValue], name: str) -> CellValue:
@@ -464,7 +465,7 @@ def plan_file(
             plan.rejected.append((number, parsed))
         else:
             plan.rows.append(parsed)
-    _keys(plan, layout)
+    _keys(plan)
     _duplicates(plan, find_repeats=find_repeats and kind == ImportKind.OPINIONS)
     _resolve_units(plan, choices.get("units") or {})
     _existing(plan)
@@ -481,7 +482,7 @@ def _row_values(plan: ImportPlan, row: PlannedRow) -> tuple[str, ...]:
     return tuple(f"{h}={v}" for h, v in row.source if h != serial)
 
 
-def _keys(plan: ImportPlan, layout: Layout) -> None:
+def _keys(plan: ImportPlan) -> None:
     seen: dict[tuple[str, ...], int] = defaultdict(int)
     for row in plan.rows:
         values = _row_values(plan, row)

@@ -94,7 +94,7 @@ def _act(request: HttpRequest, job: ImportJob, user: User) -> None:
     elif action == "cancel":
         jobs.cancel(job)
     elif action == "recheck":
-        jobs.recheck(job, choices=_choices(request, job), actor=user)
+        jobs.recheck(job, choices=_choices(request, job))
     elif action == "profile":
         jobs.save_profile(job, name=request.POST.get("name", ""), actor=user)
     else:

@@ -8,10 +8,8 @@ sheet without a single error reaches `do_import_opinions`, which writes it in on
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import io
 import re
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Generator, Mapping, Sequence
@@ -28,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from taizhang.accounts.models import Unit, UnitKind
 from taizhang.intake.actions import ImportedOpinion, OpinionInput, do_import_opinions, validate_opinion
 from taizhang.intake.models import Channel, Opinion
+from taizhang.lib.cnvalues import cell_str, fold
 from taizhang.lib.xlsx import text_cell
 
 if TYPE_CHECKING:
@@ -78,7 +77,7 @@ PHONE_RE = re.compile(r"^[0-9+\-()（）\s转]+$")
 
 def _fold(value: str) -> str:
     """Full-width letters and digits to half-width, lower case, no spaces: how typed codes are compared."""
-    return "".join(unicodedata.normalize("NFKC", value).lower().split())
+    return fold(value).lower()
 
 
 CHANNEL_LOOKUP: dict[str, str] = {
@@ -199,19 +198,6 @@ class OpinionRowForm(forms.Form):
         return OpinionInput(**{name: self.cleaned_data[name] for name in HEADER_BY_NAME})
 
 
-def cell_text(value: object) -> str:
-    """A cell as the text the user sees: phone numbers typed as numbers lose no digits and gain no '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else f"{value:%Y-%m-%d}"
-    return str(value).strip()
-
-
 def _unit_lookup() -> dict[str, Unit]:
     return {unit.name: unit for unit in Unit.objects.all()}
 
@@ -243,7 +229,7 @@ def _open_rows(content: bytes) -> Generator[tuple[int, list[str]]]:
         sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         sheet.reset_dimensions()  # some tools write a wrong <dimension>; read what is really there
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(v) for v in values]
+            yield number, [cell_str(v) for v in values]
     finally:
         workbook.close()
 

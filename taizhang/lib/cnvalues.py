@@ -138,7 +138,7 @@ def parse_deadline(value: object, *, today: dt.date) -> DeadlineValue:
     A month without a year is the next such month-end from `today`."""
     if value is None or value == "":
         return DeadlineValue()
-    text = fold(cell_str(value)) if not isinstance(value, str) else fold(value)
+    text = fold(cell_str(value))
     kind = _kind_word(text)
     moment = parse_moment(value)
     if moment.moment is not None:
