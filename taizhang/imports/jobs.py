@@ -11,6 +11,7 @@ import hashlib
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from taizhang.accounts.models import User
 
 log = logging.getLogger(__name__)
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 def _folder() -> Path:
@@ -69,6 +71,7 @@ def start_job(content: bytes, filename: str, *, actor: User, kind: str, profile:
         raise ActionError(gettext("上传的文件是空文件。"))
     if kind not in ImportKind.values:
         raise ActionError(gettext("导入类型无效。"))
+    _remove_stale_uploads()
     stored = f"{secrets.token_urlsafe(18)}.upload"
     (_folder() / stored).write_bytes(content)
     job = ImportJob.objects.create(
@@ -83,6 +86,14 @@ def start_job(content: bytes, filename: str, *, actor: User, kind: str, profile:
     )
     _run(job, _check)
     return job
+
+
+def _remove_stale_uploads() -> None:
+    """A file checked but never confirmed or cancelled is dropped after a day; its job then says so if opened."""
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for path in _folder().glob("*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def plan_of(job: ImportJob) -> ImportPlan:

@@ -17,7 +17,7 @@ from taizhang.accounts.models import Unit, User
 from taizhang.errors import ActionError
 from taizhang.imports import jobs
 from taizhang.imports.fields import FIELD_CHOICES
-from taizhang.imports.models import ImportJob, ImportKind, ImportProfile, JobStatus
+from taizhang.imports.models import ImportJob, ImportKind, ImportProfile
 from taizhang.intake.actions import INTAKE_ROLES
 from taizhang.intake.models import Channel
 
@@ -82,7 +82,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionError as error:
             return _page(request, job, error=error.message, status=error.status_code)
         return redirect("import_job", job.pk)
-    if request.headers.get("HX-Request") and job.status in (JobStatus.CHECKING, JobStatus.IMPORTING):
+    if request.headers.get("HX-Request"):  # the progress block polling: it reloads the page once the work is done
         return render(request, "imports/_progress.html", {"job": job})
     return _page(request, job)
 

@@ -105,3 +105,15 @@ def test_the_api_uploads_polls_and_commits(cast: SimpleNamespace) -> None:
     bad = client.post("/api/v1/imports", {"file": SimpleUploadedFile("x.csv", b"")})
     assert bad.status_code == 400 and "空文件" in bad.json()["detail"]
     assert logged_in(cast.officer).get(f"/api/v1/imports/{job['id']}").status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_progress_block_polls_while_working_and_reloads_when_done(cast: SimpleNamespace) -> None:
+    client = logged_in(cast.coordinator)
+    job = upload(client, "12345工单.xlsx", messy.hotline_export())
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.IMPORTING, done=2000, total=9000)
+    working = client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 1s"' in working and "2000 / 9000" in working and "<html" not in working
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKED)
+    finished = client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "location.reload()" in finished and "hx-trigger" not in finished and "<html" not in finished
