@@ -81,6 +81,7 @@ class ProblemData:
 class PlannedRow:
     row: int
     source: list[list[str]]  # [column header, text] for every filled column, in the file's order
+    values: tuple[str, ...] = ()  # every filled column but 序号, reporter included: what "the same row" means
     flags: list[Flag] = field(default_factory=list)
     opinion: OpinionData | None = None
     problem: ProblemData | None = None
@@ -225,12 +226,11 @@ class RowReader:
             return f"没有{self.label('text')}"
         if len(content) > MAX_TEXT_CHARS:
             return f"{self.label('text')}超过 {MAX_TEXT_CHARS} 字"
-        source = [
-            [self.headers[i], cv.clean_text(v)]
-            for i, v in enumerate(cells)
-            if i in self.headers and cv.cell_str(v) != ""
-        ]
-        row = PlannedRow(number, source)
+        filled = [i for i, v in enumerate(cells) if i in self.headers and cv.cell_str(v) != ""]
+        source = [[self.headers[i], cv.clean_text(cells[i])] for i in filled]
+        serial = self.fields.get("serial")
+        values = tuple(f"{h}={text}" for (h, text), i in zip(source, filled, strict=True) if i != serial)
+        row = PlannedRow(number, source, values)
         if self.kind == ImportKind.LEDGER:
             row.problem = self._problem(row, cells, content)
         else:
@@ -477,17 +477,11 @@ def _guess_channel(fields: set[str]) -> str:
     return Channel.HOTLINE_12345 if len(fields & hotline) >= 3 else Channel.OTHER
 
 
-def _row_values(plan: ImportPlan, row: PlannedRow) -> tuple[str, ...]:
-    serial = next((c.header for c in plan.columns if c.field == "serial"), None)
-    return tuple(f"{h}={v}" for h, v in row.source if h != serial)
-
-
 def _keys(plan: ImportPlan) -> None:
     seen: dict[tuple[str, ...], int] = defaultdict(int)
     for row in plan.rows:
-        values = _row_values(plan, row)
-        seen[values] += 1
-        raw = "\x1f".join((plan.kind, *values, str(seen[values])))
+        seen[row.values] += 1
+        raw = "\x1f".join((plan.kind, *row.values, str(seen[row.values])))
         row.key = hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -504,7 +498,7 @@ def _duplicates(plan: ImportPlan, *, find_repeats: bool) -> None:
 
     exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, row in enumerate(plan.rows):
-        exact[_row_values(plan, row)].append(i)
+        exact[row.values].append(i)
     for members in exact.values():
         for i in members[1:]:
             parent[root(i)] = root(members[0])

@@ -218,3 +218,21 @@ def test_repeat_reports_of_one_matter_are_proposed_together(cast: SimpleNamespac
     assert report["duplicates"] == [[2, 3]]  # the canteen at the same school is another matter
     assert flags_of(report) == {3: ["疑似与第 2 行反映同一事项"]}
     assert report["created"]["opinions"] == 3  # proposed, never merged
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_two_reporters_with_the_same_words_are_two_rows(cast: SimpleNamespace, tmp_path: Path) -> None:
+    same_words = "\r\n".join(
+        [
+            "序号,提交日期,反映人,电话,意见建议内容,涉及学校",
+            "1,2026/10/8,家长甲,13811112222,作业太多，孩子每天写到晚上十点。,实验小学",
+            "2,2026/10/8,家长乙,13933334444,作业太多，孩子每天写到晚上十点。,实验小学",
+        ]
+    ).encode("gbk")
+    report = run(tmp_path, "两位家长.csv", same_words, "--commit")
+    assert "与第 2 行完全相同" not in str(report["flagged"])
+    assert report["created"]["opinions"] == 2
+    assert run(tmp_path, "两位家长-另一份.csv", same_words[: same_words.rindex(b"\r\n")], "--commit")["created"] == {
+        "opinions": 0,
+        "problems": 0,
+    }
