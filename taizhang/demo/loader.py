@@ -10,16 +10,20 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from taizhang.accounts.models import Unit, UnitKind, User
 from taizhang.campaigns.models import Campaign, Stage, StageKind
 from taizhang.clock import travel_to
-from taizhang.demo import county
+from taizhang.demo import county, import_files
 from taizhang.demo.evidence import pdf_bytes, png_bytes
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
+from taizhang.imports import jobs
+from taizhang.imports.models import ImportKind
 from taizhang.intake import actions as intake
 from taizhang.intake.models import Opinion
 from taizhang.problems import actions
@@ -34,6 +38,7 @@ STAGES = [
     (StageKind.LOOK_BACK, 21, 38),
 ]
 PROGRESS_EVERY = 250
+IMPORT_DAY = -15  # the office brings in its parent questionnaire and its pre-Taizhang ledger
 
 
 @dataclass
@@ -76,6 +81,8 @@ class DemoLoader:
         for step in self.story.steps:
             with travel_to(self.moment(step.at)):
                 handlers[step.action](step)
+        with travel_to(self.moment(IMPORT_DAY * DAY + 10 * 60)):
+            self._import_files()
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
 
     def moment(self, minutes: int) -> dt.datetime:
@@ -236,6 +243,25 @@ class DemoLoader:
     def _reopen(self, step: Step) -> None:
         problem = self.problems[step.args["issue"]]
         actions.do_reopen_problem(problem, actor=self.users[step.args["actor"]], reason=step.args["reason"])
+
+    # -- the county's own files -------------------------------------------------------------------------------
+
+    def _import_files(self) -> None:
+        """Through the same door as /imports/: checked, then confirmed. The files are also left under
+        var/demo-files/ (with a 12345 export nobody has imported yet) for a newcomer to try the page with."""
+        folder = Path(settings.VAR_DIR) / "demo-files"
+        folder.mkdir(parents=True, exist_ok=True)
+        anchor = self.story.anchor
+        (folder / import_files.HOTLINE_NAME).write_bytes(import_files.hotline_xlsx(anchor))
+        coordinator = self.users["coord"]
+        for name, content in (
+            (import_files.QUESTIONNAIRE_NAME, import_files.questionnaire_csv(anchor)),
+            (import_files.LEDGER_NAME, import_files.ledger_xlsx(anchor)),
+        ):
+            (folder / name).write_bytes(content)
+            job = jobs.start_job(content, name, actor=coordinator, kind=ImportKind.AUTO, profile=None)
+            jobs.confirm(job, actor=coordinator)
+        self.report(f"已导入示例文件（{folder}）。")
 
     def _png(self, problem: Problem, salt: str, name: str) -> Upload:
         data = png_bytes(f"{problem.number}/{salt}")

@@ -3,8 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Min
 from django.utils import timezone
@@ -13,8 +15,9 @@ from taizhang.accounts.models import Role, Unit, UnitKind, User
 from taizhang.audit.events import verify_chain
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import today
-from taizhang.demo import county
+from taizhang.demo import county, import_files
 from taizhang.demo.story import Fate, build_story
+from taizhang.imports.models import ImportJob, JobStatus
 from taizhang.intake.models import Channel, Opinion, OpinionStatus
 from taizhang.problems.models import Attachment, Problem, Status
 
@@ -36,7 +39,7 @@ def test_it_plans_the_seeds_opinion_counts() -> None:
     assert story.untriaged() == 150
     assert story.dismissed() == 80
     assert set(story.fates()) == set(Fate)
-    # 问卷调查 and 其他渠道 come in only through file imports, which the demo story does not play yet.
+    # 问卷调查 and 其他渠道 come in only through file imports (the demo imports a questionnaire after the story).
     assert {o.channel for o in story.opinions} == set(Channel.values) - {Channel.QUESTIONNAIRE, Channel.OTHER}
     assert any(len(o.issues) == 2 for o in story.opinions), "some opinions raise two problems (拆分)"
     assert max(len(issue.opinions) for issue in story.issues) >= 8, "some problems have many duplicate opinions"
@@ -54,12 +57,13 @@ def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
     output = load_demo(scale=SCALE)
     story = build_story(today(), scale=SCALE)
 
-    assert Opinion.objects.count() == len(story.opinions)
-    assert Opinion.objects.filter(status=OpinionStatus.UNTRIAGED).count() == story.untriaged()
-    assert Opinion.objects.filter(status=OpinionStatus.DISMISSED).count() == story.dismissed()
-    linked = Opinion.objects.filter(status=OpinionStatus.LINKED).annotate(group=Min("links__problem__category__group"))
+    played = Opinion.objects.filter(import_key="")  # the story; the rest came in from the county's files
+    assert played.count() == len(story.opinions)
+    assert played.filter(status=OpinionStatus.UNTRIAGED).count() == story.untriaged()
+    assert played.filter(status=OpinionStatus.DISMISSED).count() == story.dismissed()
+    linked = played.filter(status=OpinionStatus.LINKED).annotate(group=Min("links__problem__category__group"))
     assert Counter(linked.values_list("group", flat=True)) == story.linked_group_counts()
-    statuses = Counter(Problem.objects.values_list("status", flat=True))
+    statuses = Counter(Problem.objects.filter(import_key="").values_list("status", flat=True))
     assert statuses == Counter(issue.fate.status for issue in story.issues if issue.fate)
     assert set(statuses) == set(Status.values)
     assert Problem.objects.overdue().filter(status=Status.RECTIFYING).exists()
@@ -68,12 +72,34 @@ def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
     assert "已生成" in output and "哈希链校验通过" in output
 
 
+def test_it_imports_the_countys_own_files_as_the_office_would(db: Any) -> None:
+    load_demo(scale=SCALE)
+
+    questionnaire = Opinion.objects.exclude(import_key="")
+    assert questionnaire.count() == len(import_files.QUESTIONNAIRE)
+    assert set(questionnaire.values_list("channel", flat=True)) == {Channel.QUESTIONNAIRE}
+    assert questionnaire.filter(status=OpinionStatus.UNTRIAGED).count() == len(import_files.QUESTIONNAIRE)
+    ledger = Counter(Problem.objects.exclude(import_key="").values_list("status", flat=True))
+    assert ledger == {Status.CLOSED: 3, Status.RECTIFYING: 3}
+    assert Problem.objects.exclude(import_key="").overdue().count() == 1
+    jobs = ImportJob.objects.order_by("id")
+    assert [(j.filename, j.status) for j in jobs] == [
+        (import_files.QUESTIONNAIRE_NAME, JobStatus.DONE),
+        (import_files.LEDGER_NAME, JobStatus.DONE),
+    ]
+    # the parent who sent the same answer twice (CSV lines 2 and 8: an answer over two lines comes between)
+    assert any({2, 8} <= set(group) for group in jobs[0].report["duplicates"])
+    assert (Path(settings.VAR_DIR) / "demo-files" / import_files.HOTLINE_NAME).exists()
+
+
 def test_it_leaves_a_timeline_for_every_problem_and_an_intact_chain(db: Any) -> None:
     load_demo(scale=SCALE)
 
     created = AuditEvent.objects.filter(verb=Verb.PROBLEM_CREATED).values("problem").distinct().count()
-    assert created == Problem.objects.count()
-    closed = Problem.objects.filter(status=Status.CLOSED)
+    imported = AuditEvent.objects.filter(verb=Verb.PROBLEM_IMPORTED).values("problem").distinct().count()
+    assert created == Problem.objects.filter(import_key="").count()
+    assert imported == Problem.objects.exclude(import_key="").count() > 0
+    closed = Problem.objects.filter(status=Status.CLOSED, import_key="")
     assert closed.count() == closed.filter(events__verb=Verb.CLOSURE_ACCEPTED).distinct().count()
     assert AuditEvent.objects.filter(verb=Verb.OPINION_RECEIVED).count() == Opinion.objects.count()
     checked, broken = verify_chain()
