@@ -117,3 +117,16 @@ def test_the_progress_block_polls_while_working_and_reloads_when_done(cast: Simp
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKED)
     finished = client.get(f"/imports/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "location.reload()" in finished and "hx-trigger" not in finished and "<html" not in finished
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_records_pages_show_what_the_file_said(cast: SimpleNamespace) -> None:
+    client = logged_in(cast.coordinator)
+    client.post(f"/imports/{upload(client, '整改台账.xlsx', messy.office_ledger()).pk}/", {"action": "confirm"})
+    client.post(f"/imports/{upload(client, '12345工单.xlsx', messy.hotline_export()).pk}/", {"action": "confirm"})
+    problem = Problem.objects.get(source_record__row=9)
+    text = client.get(f"/problems/{problem.pk}/").content.decode()
+    assert "从《整改台账.xlsx》第 9 行导入" in text and "2026/5/6" in text and "王副局长" in text
+    opinion = Opinion.objects.get(external_ref="QX12345-20261103-0042")
+    text = client.get(f"/opinions/{opinion.pk}/").content.decode()
+    assert "从《12345工单.xlsx》第 4 行导入" in text and "回访满意度" in text
