@@ -529,9 +529,10 @@ def _repeat_groups(plan: ImportPlan) -> list[list[int]] | None:
     texts = [r.opinion.text if r.opinion else "" for r in plan.rows]
     concerned = [(r.opinion.concerned or None) if r.opinion else None for r in plan.rows]
     analysis = triage.analyse(model, texts, catalogue=registry_catalogue(model), concerned=concerned)
+    ok = analysis.prep.ok  # a property that builds its list on every call
     by_group: dict[int, list[int]] = defaultdict(list)
-    for j, _i in enumerate(analysis.prep.ok):
-        by_group[int(analysis.groups[j])].append(j)
+    for j, group in enumerate(analysis.groups.tolist()):
+        by_group[group].append(j)
     out = []
     for members in by_group.values():
         if len(members) < 2:
@@ -541,7 +542,7 @@ def _repeat_groups(plan: ImportPlan) -> list[list[int]] | None:
         x = analysis.x[members]
         sims = (x @ x.T).toarray()
         np.fill_diagonal(sims, 0.0)
-        kept = [analysis.prep.ok[members[k]] for k in range(len(members)) if sims[k].max() >= REPEAT_MIN_SIMILARITY]
+        kept = [ok[members[k]] for k in range(len(members)) if sims[k].max() >= REPEAT_MIN_SIMILARITY]
         if len(kept) > 1:
             out.append(sorted(kept))
     return out
