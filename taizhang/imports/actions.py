@@ -62,7 +62,8 @@ def _prepare_units(plan: ImportPlan, *, actor: User, filename: str) -> dict[str,
     resolver = UnitResolver.load()
     units: dict[str, Unit] = {}
     events = []
-    for name in plan.new_units:
+    needed = {name for row in plan.to_create for name in row.units}  # not for rows already in the database
+    for name in (n for n in plan.new_units if n in needed):
         existing = resolver.find(name)  # created by an earlier, interrupted run of this import
         unit: Unit = existing or Unit.objects.create(name=name[:100], kind=guess_kind(name), parent=resolver.bureau)
         if existing is None:

@@ -182,22 +182,25 @@ def _finish(job: ImportJob, status: str, message: str, report: dict[str, Any]) -
 
 
 def _run(job: ImportJob, work: Callable[[ImportJob], None]) -> None:
+    """Small files before the request returns, large ones on a thread; either way a job never stays stuck in
+    正在检查/正在导入 when something unexpected fails."""
+
+    def guarded() -> None:
+        try:
+            work(job)
+        except Exception:
+            log.exception("import job %s failed", job.pk)
+            message = gettext("导入时发生内部错误，未完成的批次已回滚，可重新导入（不会重复）。")
+            _finish(job, JobStatus.FAILED, message, job.report)
+
     if job.size <= settings.TAIZHANG_IMPORT_INLINE_BYTES:
-        work(job)
+        guarded()
         return
 
     def background() -> None:
         close_old_connections()
         try:
-            work(job)
-        except Exception:
-            log.exception("import job %s failed", job.pk)
-            _finish(
-                job,
-                JobStatus.FAILED,
-                gettext("导入时发生内部错误，未完成的批次已回滚，可重新导入（不会重复）。"),
-                job.report,
-            )
+            guarded()
         finally:
             connection.close()
 

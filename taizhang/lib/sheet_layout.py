@@ -117,15 +117,15 @@ def find_layout(grid: Grid, synonyms: Synonyms, *, key_field: str) -> Layout | N
                 best, best_rank = Layout(grid.name, rows, columns, score=score), rank
     if best is None:
         return None
-    _split_rows(grid, best)
+    _split_rows(grid, best, key_field)
     return best
 
 
-def _split_rows(grid: Grid, layout: Layout) -> None:
+def _split_rows(grid: Grid, layout: Layout, key_field: str) -> None:
     last_header = layout.header_rows[-1]
     header_texts = {header_key(c.header) for c in layout.columns}
     fields = layout.fields()
-    key_index = fields.get("text", fields.get("description", -1))
+    key_index = fields.get(key_field, -1)
     serial = fields.get("serial")
     for number, cells in grid.rows:
         if number <= last_header:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -130,3 +131,18 @@ def test_the_records_pages_show_what_the_file_said(cast: SimpleNamespace) -> Non
     opinion = Opinion.objects.get(external_ref="QX12345-20261103-0042")
     text = client.get(f"/opinions/{opinion.pk}/").content.decode()
     assert "从《12345工单.xlsx》第 4 行导入" in text and "回访满意度" in text
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_an_unexpected_failure_leaves_the_job_failed_not_stuck(cast: SimpleNamespace, monkeypatch: Any) -> None:
+    client = logged_in(cast.coordinator)
+    job = upload(client, "12345工单.xlsx", messy.hotline_export())
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("taizhang.imports.jobs.do_import_plan", broken)
+    assert client.post(f"/imports/{job.pk}/", {"action": "confirm"}).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "可重新导入" in job.message
+    assert Opinion.objects.count() == 0
