@@ -190,9 +190,7 @@ def run(args: argparse.Namespace) -> None:
     )
     groups = len(report["duplicates"])
     print(f"\nimportable {report['importable']:,}, rejected {len(report['rejected'])}, ", end="")
-    print(
-        f"flagged {len(report['flagged']):,}, groups proposed {groups:,}, created {created}; file built in {built:.1f} s"
-    )
+    print(f"flagged {len(report['flagged']):,}, groups proposed {groups:,}, created {created}; file {built:.1f} s")
 
 
 if __name__ == "__main__":
