@@ -12,7 +12,7 @@ from taizhang.lib.cnvalues import cell_str, fold
 _SPLIT = re.compile(r"[、,，;；/／\n]+|\s{2,}")
 _ROLE_NOTE = re.compile(r"[（(](?:牵头|主责|负责|配合|协办|协助|责任)[)）]|(?<=.{2})(?:牵头|主责|负责|配合|协办|协助)$")
 # Words that fill a unit cell without naming one unit: nothing to match or create.
-NOT_A_UNIT = re.compile(r"^(?:各|全县|全局|全市|全体|所有)|^(?:无|暂无|不详|/|-|—|见备注)$")
+NOT_A_UNIT = re.compile(r"^(?:各|全县|全局|全市|全体|所有)|^(?:无|暂无|不详|待定|/|-|—|见备注)$|^[（(].*[)）]$")
 _ANY_PAREN = re.compile(r"[（(][^）)]*[)）]")
 BUREAU_WORDS = ("县教育局", "教育局", "局机关", "本局", "县局", "局办公室")
 _COUNTY = re.compile(r"^(.{1,6}?[县市区旗])")

@@ -11,11 +11,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from taizhang.clock import now, today
 from taizhang.intake.models import Channel
 from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
-from taizhang.lib.xlsx import safe_row
+from taizhang.lib.xlsx import safe_row, text_cell
 from taizhang.problems.models import Assignment, ProblemQuerySet, RectificationKind, Source, Status
 
 COLUMNS: list[tuple[str, int]] = [
@@ -91,16 +92,33 @@ def ledger_rows(qs: ProblemQuerySet) -> Iterator[list[Any]]:
             ]
 
 
+WRAPPED = [i for i, (name, _width) in enumerate(COLUMNS) if name in ("问题描述", "整改措施", "整改进展")]
+HEADER_ROW = 3
+
+
+def _print_setup(ws: WriteOnlyWorksheet) -> None:
+    """Prints as an office expects: landscape A4, all columns on the page width, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
 def write_ledger_xlsx(qs: ProblemQuerySet, out: IO[bytes], *, title: str) -> int:
     """Write the 台账 to `out`; return the number of problems written. `qs` is scoped and filtered already."""
     wb = Workbook(write_only=True)
     ws: WriteOnlyWorksheet = wb.create_sheet("整改台账")
     for index, (_name, width) in enumerate(COLUMNS):
         ws.column_dimensions[chr(ord("A") + index)].width = width
+    _print_setup(ws)
     heading = WriteOnlyCell(ws, value=title)
     heading.font = Font(name="方正小标宋简体", size=16, bold=True)
     ws.append([heading])
-    ws.append([f"导出时间：{chinese_datetime(timezone.localtime(now()))}"])
+    ws.append([f"统计截止时间：{chinese_datetime(timezone.localtime(now()))}"])
     header = []
     for name, _width in COLUMNS:
         cell = WriteOnlyCell(ws, value=name)
@@ -109,8 +127,14 @@ def write_ledger_xlsx(qs: ProblemQuerySet, out: IO[bytes], *, title: str) -> int
         header.append(cell)
     ws.append(header)
     count = 0
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in ledger_rows(qs):
-        ws.append(safe_row(ws, row))
+        cells = safe_row(ws, row)
+        for index in WRAPPED:  # long texts wrap in their column instead of running across the page
+            if row[index]:
+                cells[index] = text_cell(ws, row[index])
+                cells[index].alignment = wrap
+        ws.append(cells)
         count += 1
     wb.save(out)
     return count
