@@ -27,9 +27,9 @@ def test_the_export_reads_back_into_the_same_problems(client: Client, cast: Simp
     assert plan.kind == "ledger" and plan.header_rows == [3] and not plan.rejected
     assert {row.existing for row in plan.rows} == {p.pk for p in made}  # matched by 问题编号: nothing new
     for row in plan.rows:
-        problem = Problem.objects.get(pk=row.existing)
         data = row.problem
-        assert data is not None
+        assert data is not None and row.existing is not None
+        problem = Problem.objects.get(pk=row.existing)
         assert data.number == problem.number and data.status == problem.status
         assert data.category == problem.category
         assert data.kind == problem.kind or not problem.lead_unit  # an unassigned problem has no kind yet
