@@ -176,17 +176,18 @@ def run(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     plan = plan_file(content, f"bench.{args.kind}.xlsx")
     checked = time.perf_counter() - started
+    after_check = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     created = do_import_plan(plan, actor=actor, filename="bench.xlsx")  # type: ignore[arg-type]
     written = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = plan.report(created)
     engine = os.environ["DATABASE_URL"].split(":", 1)[0]
-    print(f"| kind | rows | file MB | database | check s | write s | total s | peak RSS MB (before: {before:.0f}) |")
+    print("| kind | rows | file MB | database | check s | write s | total s | RSS MB: start / after check / peak |")
     print("|---|---:|---:|---|---:|---:|---:|---:|")
     print(
         f"| {args.kind} | {report['rows']:,} | {len(content) / 2**20:.1f} | {engine} | {checked:.1f} | {written:.1f} | "
-        f"{checked + written:.1f} | {peak:.0f} |"
+        f"{checked + written:.1f} | {before:.0f} / {after_check:.0f} / {peak:.0f} |"
     )
     groups = len(report["duplicates"])
     print(f"\nimportable {report['importable']:,}, rejected {len(report['rejected'])}, ", end="")

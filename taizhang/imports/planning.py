@@ -32,6 +32,7 @@ from taizhang.problems.models import Category, Problem, RectificationKind, Statu
 
 MAX_ROWS = 200_000
 REPEAT_MIN_SIMILARITY = 0.3  # cosine of the n-gram vectors of two rows proposed as one matter
+REPEAT_BLOCK = 20_000  # rows the triage engine analyses at once when looking for repeat reports
 MAX_TEXT_CHARS = 100_000
 ANONYMOUS_NAMES = frozenset({"匿名", "无", "不详", "未留名", "未提供", "保密", "/", "-", "—"})
 YES = frozenset({"是", "y", "yes", "true", "1", "匿名", "√"})
@@ -81,7 +82,7 @@ class ProblemData:
 class PlannedRow:
     row: int
     source: list[list[str]]  # [column header, text] for every filled column, in the file's order
-    values: tuple[str, ...] = ()  # every filled column but 序号, reporter included: what "the same row" means
+    same: str = ""  # digest of every filled column but 序号, reporter included: what "the same row" means
     flags: list[Flag] = field(default_factory=list)
     opinion: OpinionData | None = None
     problem: ProblemData | None = None
@@ -229,8 +230,8 @@ class RowReader:
         filled = [i for i, v in enumerate(cells) if i in self.headers and cv.cell_str(v) != ""]
         source = [[self.headers[i], cv.clean_text(cells[i])] for i in filled]
         serial = self.fields.get("serial")
-        values = tuple(f"{h}={text}" for (h, text), i in zip(source, filled, strict=True) if i != serial)
-        row = PlannedRow(number, source, values)
+        values = "\x1f".join(f"{h}={text}" for (h, text), i in zip(source, filled, strict=True) if i != serial)
+        row = PlannedRow(number, source, hashlib.sha256(values.encode()).hexdigest()[:32])
         if self.kind == ImportKind.LEDGER:
             row.problem = self._problem(row, cells, content)
         else:
@@ -465,6 +466,7 @@ def plan_file(
             plan.rejected.append((number, parsed))
         else:
             plan.rows.append(parsed)
+    layout.rows.clear()  # the raw cells are in the plan now; a 100,000-row sheet's cells are hundreds of MB
     _keys(plan)
     _duplicates(plan, find_repeats=find_repeats and kind == ImportKind.OPINIONS)
     _resolve_units(plan, choices.get("units") or {})
@@ -478,10 +480,10 @@ def _guess_channel(fields: set[str]) -> str:
 
 
 def _keys(plan: ImportPlan) -> None:
-    seen: dict[tuple[str, ...], int] = defaultdict(int)
+    seen: dict[str, int] = defaultdict(int)
     for row in plan.rows:
-        seen[row.values] += 1
-        raw = "\x1f".join((plan.kind, *row.values, str(seen[row.values])))
+        seen[row.same] += 1
+        raw = f"{plan.kind}\x1f{row.same}\x1f{seen[row.same]}"
         row.key = hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -496,9 +498,9 @@ def _duplicates(plan: ImportPlan, *, find_repeats: bool) -> None:
             i = parent[i]
         return i
 
-    exact: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    exact: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(plan.rows):
-        exact[row.values].append(i)
+        exact[row.same].append(i)
     for members in exact.values():
         for i in members[1:]:
             parent[root(i)] = root(members[0])
@@ -520,15 +522,43 @@ def _duplicates(plan: ImportPlan, *, find_repeats: bool) -> None:
 
 
 def _repeat_groups(plan: ImportPlan) -> list[list[int]] | None:
-    from taizhang.lib import triage
+    """Groups of row indexes the triage engine takes for one matter. A large file is analysed in blocks of rows
+    that name the same unit (rows naming none together), so memory stays flat however long the file is; a
+    repeat report that names no unit is compared only with the rows of its own block."""
     from taizhang.triage.engine import active_model, registry_catalogue
 
     model = active_model(train_if_missing=False)
     if model is None:
         return None
-    texts = [r.opinion.text if r.opinion else "" for r in plan.rows]
-    concerned = [(r.opinion.concerned or None) if r.opinion else None for r in plan.rows]
-    analysis = triage.analyse(model, texts, catalogue=registry_catalogue(model), concerned=concerned)
+    catalogue = registry_catalogue(model)
+    out: list[list[int]] = []
+    for block in _blocks(plan):
+        out += _repeats_in(model, catalogue, plan, block)
+    return out
+
+
+def _blocks(plan: ImportPlan) -> list[list[int]]:
+    def unit(i: int) -> str:
+        data = plan.rows[i].opinion
+        return data.concerned if data and data.concerned else "\uffff"  # rows naming no unit last
+
+    order = sorted(range(len(plan.rows)), key=unit)
+    blocks: list[list[int]] = [[]]
+    for i in order:
+        current = blocks[-1]
+        if len(current) >= REPEAT_BLOCK or (len(current) >= REPEAT_BLOCK // 2 and unit(current[-1]) != unit(i)):
+            blocks.append(current := [])
+        current.append(i)
+    return [b for b in blocks if len(b) > 1]
+
+
+def _repeats_in(model: Any, catalogue: Any, plan: ImportPlan, block: list[int]) -> list[list[int]]:
+    from taizhang.lib import triage
+
+    opinions = [plan.rows[i].opinion for i in block]
+    texts = [o.text if o else "" for o in opinions]
+    concerned = [(o.concerned or None) if o else None for o in opinions]
+    analysis = triage.analyse(model, texts, catalogue=catalogue, concerned=concerned)
     ok = analysis.prep.ok  # a property that builds its list on every call
     by_group: dict[int, list[int]] = defaultdict(list)
     for j, group in enumerate(analysis.groups.tolist()):
@@ -542,7 +572,7 @@ def _repeat_groups(plan: ImportPlan) -> list[list[int]] | None:
         x = analysis.x[members]
         sims = (x @ x.T).toarray()
         np.fill_diagonal(sims, 0.0)
-        kept = [ok[members[k]] for k in range(len(members)) if sims[k].max() >= REPEAT_MIN_SIMILARITY]
+        kept = [block[ok[members[k]]] for k in range(len(members)) if sims[k].max() >= REPEAT_MIN_SIMILARITY]
         if len(kept) > 1:
             out.append(sorted(kept))
     return out
@@ -570,7 +600,9 @@ def _existing(plan: ImportPlan) -> None:
     found: dict[str, int] = {}
     for start in range(0, len(keys), 5000):
         chunk = keys[start : start + 5000]
-        found.update(model.objects.filter(import_key__in=chunk).values_list("import_key", "id"))
+        # The `exclude` repeats the partial unique index's condition, so SQLite and PostgreSQL can use the index.
+        rows = model.objects.filter(import_key__in=chunk).exclude(import_key="").order_by()
+        found.update(rows.values_list("import_key", "id"))
     if plan.kind == ImportKind.OPINIONS:
         refs = {(r.opinion.channel, r.opinion.external_ref) for r in plan.rows if r.opinion and r.opinion.external_ref}
         by_ref = _opinions_by_ref(refs)
@@ -589,8 +621,10 @@ def _existing(plan: ImportPlan) -> None:
 def _opinions_by_ref(refs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     out: dict[tuple[str, str], int] = {}
     names = sorted({ref for _channel, ref in refs})
+    channels = sorted({channel for channel, _ref in refs})
     for start in range(0, len(names), 5000):
-        rows = Opinion.objects.filter(external_ref__in=names[start : start + 5000])
+        chunk = names[start : start + 5000]
+        rows = Opinion.objects.filter(channel__in=channels, external_ref__in=chunk).exclude(external_ref="").order_by()
         for channel, ref, pk in rows.values_list("channel", "external_ref", "id"):
             if (channel, ref) in refs:
                 out[(channel, ref)] = pk

@@ -165,9 +165,9 @@ class ImportedOpinion:
     import_key: str = ""
 
 
-def _imported_summary(opinion: Opinion, filename: str, row: object) -> str:
+def _imported_summary(opinion: Opinion, filename: str, row: object, channels: dict[str, str]) -> str:
     where = f"第 {row} 行" if row else ""
-    return f"从《{filename}》{where}导入意见（{opinion.get_channel_display()}），查询码 {opinion.receipt_code}"
+    return f"从《{filename}》{where}导入意见（{channels[opinion.channel]}），查询码 {opinion.receipt_code}"
 
 
 @transaction.atomic
@@ -201,13 +201,14 @@ def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename
             Opinion.objects.bulk_create(opinions, batch_size=500)
     except IntegrityError:
         raise ActionError(gettext("导入的来源单号与已登记的意见重复，未导入任何意见。请重新检查表格。")) from None
+    channels = {value: str(label) for value, label in Channel.choices}  # get_channel_display reads every label
     append_events(
         [
             new_event(
                 Verb.OPINION_RECEIVED,
                 actor=actor,
                 opinion=opinion,
-                summary=_imported_summary(opinion, filename, opinion.source_record.get("row")),
+                summary=_imported_summary(opinion, filename, opinion.source_record.get("row"), channels),
                 data={"channel": opinion.channel, "file": filename, "row": opinion.source_record.get("row")},
             )
             for opinion in opinions
