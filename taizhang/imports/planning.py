@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from django.utils import timezone
+from scipy.sparse.csgraph import connected_components
 
 from taizhang.accounts.models import Unit
 from taizhang.clock import now
@@ -31,7 +33,7 @@ from taizhang.lib.tables import CellValue, TableRejected, read_tables
 from taizhang.problems.models import Category, Problem, RectificationKind, Status
 
 MAX_ROWS = 200_000
-REPEAT_MIN_SIMILARITY = 0.3  # cosine of the n-gram vectors of two rows proposed as one matter
+REPEAT_MIN_SIMILARITY = 0.05  # cosine of the n-gram vectors of two rows proposed as one matter (see PERFORMANCE.md)
 REPEAT_BLOCK = 20_000  # rows the triage engine analyses at once when looking for repeat reports
 MAX_TEXT_CHARS = 100_000
 ANONYMOUS_NAMES = frozenset({"匿名", "无", "不详", "未留名", "未提供", "保密", "/", "-", "—"})
@@ -567,14 +569,16 @@ def _repeats_in(model: Any, catalogue: Any, plan: ImportPlan, block: list[int]) 
     for members in by_group.values():
         if len(members) < 2:
             continue
-        # The engine groups by place and category; a proposal to the importer also needs the words to agree,
-        # so that two different matters at one school are not offered as one.
+        # The engine groups by place and category; a proposal to the importer also needs the words to agree, so a
+        # group is cut into the parts whose rows are linked by some shared wording: two different matters at one
+        # school are not offered as one.
         x = analysis.x[members]
-        sims = (x @ x.T).toarray()
-        np.fill_diagonal(sims, 0.0)
-        kept = [block[ok[members[k]]] for k in range(len(members)) if sims[k].max() >= REPEAT_MIN_SIMILARITY]
-        if len(kept) > 1:
-            out.append(sorted(kept))
+        linked = sp.csr_matrix((x @ x.T).toarray() >= REPEAT_MIN_SIMILARITY)
+        count, labels = connected_components(linked, directed=False)
+        for part in range(count):
+            rows = [block[ok[members[k]]] for k in np.flatnonzero(labels == part)]
+            if len(rows) > 1:
+                out.append(sorted(rows))
     return out
 
 
