@@ -21,9 +21,8 @@ from taizhang.clock import now
 from taizhang.errors import ActionError, NotAllowed
 from taizhang.imports.models import ImportKind, ImportProfile
 from taizhang.imports.planning import ImportPlan, PlannedRow
-from taizhang.imports.units import UnitResolver, guess_kind
+from taizhang.imports.units import UnitResolver, guess_kind, unit_key
 from taizhang.intake.actions import INTAKE_ROLES, ImportedOpinion, OpinionInput, do_import_opinions
-from taizhang.lib.cnvalues import fold
 from taizhang.problems.actions import ImportedProblem, do_import_problem
 
 if TYPE_CHECKING:
@@ -80,7 +79,7 @@ def _prepare_units(plan: ImportPlan, *, actor: User, filename: str) -> dict[str,
         if known is None:
             continue
         units[name] = known
-        if resolver.find(name) is None and fold(name) != fold(known.name):
+        if resolver.find(name) is None and unit_key(name) != unit_key(known.name):
             UnitAlias.objects.get_or_create(name=name[:100], defaults={"unit": known})
     append_events(events)
     return units

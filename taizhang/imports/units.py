@@ -18,6 +18,14 @@ BUREAU_WORDS = ("县教育局", "教育局", "局机关", "本局", "县局", "�
 _COUNTY = re.compile(r"^(.{1,6}?[县市区旗])")
 
 
+_NUMERALS = str.maketrans("123456789", "一二三四五六七八九")
+
+
+def unit_key(name: str) -> str:
+    """How names are compared: NFKC, no spaces, single Arabic digits as Chinese numerals (县1中 = 县一中)."""
+    return fold(name).translate(_NUMERALS)
+
+
 def split_units(text: object) -> list[str]:
     """`计财股、基础教育股` → two names; `基础教育股（牵头）` → the name; blanks dropped, order kept."""
     names = []
@@ -56,7 +64,7 @@ class UnitResolver:
             county = m.group(1)
 
         def add(key: str, unit: Unit, *, strong: bool = False) -> None:
-            key = fold(key)
+            key = unit_key(key)
             if not key:
                 return
             if strong:
@@ -72,23 +80,21 @@ class UnitResolver:
                 add("县" + unit.name[len(county) :], unit)  # 县第一中学
             if unit.short_name:
                 add(unit.short_name, unit)
+                if unit.short_name.startswith("县") and len(unit.short_name) > 2:
+                    add(unit.short_name[1:], unit)  # 县二中 → 二中
         for key in ambiguous:
             by_key.pop(key, None)
         for unit in units:
             add(unit.name, unit, strong=True)
         if bureau:
             for word in BUREAU_WORDS:
-                by_key.setdefault(fold(word), bureau)
+                by_key.setdefault(unit_key(word), bureau)
         for alias in UnitAlias.objects.select_related("unit").filter(unit__is_active=True):
-            by_key[fold(alias.name)] = alias.unit
+            by_key[unit_key(alias.name)] = alias.unit
         return cls(by_key, bureau)
 
     def find(self, name: str) -> Unit | None:
-        key = fold(name)
+        key = unit_key(name)
         if key in self.by_key:
             return self.by_key[key]
-        bare = fold(_ANY_PAREN.sub("", name))
-        return self.by_key.get(bare)
-
-    def remember(self, name: str, unit: Unit) -> None:
-        self.by_key[fold(name)] = unit
+        return self.by_key.get(unit_key(_ANY_PAREN.sub("", name)))
