@@ -43,6 +43,8 @@ def test_it_previews_then_imports_the_valid_rows(cast: SimpleNamespace) -> None:
     assert client.post(f"/imports/{job.pk}/", {"action": "confirm"}).status_code == 302
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.report["created"]["opinions"] == 9
+    done = client.get(f"/imports/{job.pk}/").content.decode()
+    assert 'id="import-flagged"' in done and 'id="import-rejected"' in done  # what to look at stays on the page
     assert Opinion.objects.count() == 9
     assert client.post(f"/imports/{job.pk}/", {"action": "confirm"}).status_code == 409  # a double click
     assert Opinion.objects.count() == 9
