@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Error, sync_playwright
 
 from taizhang.accounts.models import Role, Unit, UnitKind, User
 from taizhang.campaigns.models import Campaign
@@ -20,6 +22,7 @@ from taizhang.problems.default_categories import DEFAULT_CATEGORIES
 from taizhang.problems.models import Category, Problem, RectificationKind, Status
 from taizhang.supervision.config import forget_config, get_config
 from taizhang.supervision.defaults import install_defaults
+from taizhang.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, Site, browser_unavailable
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -117,3 +120,34 @@ def make_problem(cast: SimpleNamespace) -> Callable[..., Problem]:
         return Problem.objects.get(pk=problem.pk)
 
     return make
+
+
+# Browser tests of every app: one Debian chromium per session, a live server per test.
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        browser_unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    # Playwright's sync API leaves its asyncio loop marked as running on the test thread for as long as it is
+    # open, and Django then refuses ORM calls there (test data, database flushes) as if they came from async
+    # code. Nothing in these tests is async; the live server answers on its own threads.
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Error as exc:
+            browser_unavailable(f"chromium at {CHROMIUM} did not start: {exc.message.splitlines()[0]}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(
+    browser: Browser,
+    live_server: Any,
+    django_db_serialized_rollback: None,  # the default categories come from a data migration
+) -> Iterator[Site]:
+    result = Site(browser, live_server.url)
+    yield result
+    result.close()

@@ -2,9 +2,6 @@ import pytest
 
 from taizhang.triage import engine
 
-# The browser and live-server fixtures of the web tests, for the import pages' browser test.
-from taizhang.web.tests.conftest import browser, site  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def _default_model() -> None:
