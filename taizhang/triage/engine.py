@@ -180,6 +180,9 @@ def load(row: TriageModel) -> triage.Model:
     return _loaded[row.version]
 
 
+_LAYOUT = "sparse"  # how the cached file stores weights; a file cached in an older layout is rebuilt, not read
+
+
 def default_model(*, train_if_missing: bool = True) -> triage.Model | None:
     """The model built from the repo's synthetic opinions alone, cached in this process and under var/.
 
@@ -189,7 +192,7 @@ def default_model(*, train_if_missing: bool = True) -> triage.Model | None:
     version = f"default-{digest[:8]}"
     if version in _loaded:
         return _loaded[version]
-    path = Path(settings.VAR_DIR) / f"triage-{version}.pickle"
+    path = Path(settings.VAR_DIR) / f"triage-{version}.{_LAYOUT}.pickle"
     if path.exists():
         model: triage.Model = pickle.loads(path.read_bytes())  # our own file, written below
     elif train_if_missing:
