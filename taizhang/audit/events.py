@@ -11,6 +11,7 @@ from django.db import transaction
 
 from taizhang.audit.models import AuditEvent, AuditHead, Verb
 from taizhang.clock import now
+from taizhang.lib.fastinsert import insert_new
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -70,7 +71,7 @@ def append_events(events: list[AuditEvent]) -> list[AuditEvent]:
     for event in events:
         event.prev_hash = prev
         event.hash = prev = event_digest(event)
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    insert_new(events)
     head.last_hash = prev
     head.save(update_fields=["last_hash"])
     return events

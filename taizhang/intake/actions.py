@@ -19,6 +19,7 @@ from taizhang.errors import ActionError, Conflict, NotAllowed
 from taizhang.i18n import join_reasons
 from taizhang.intake.models import Channel, DismissReason, Opinion, OpinionLink, OpinionStatus
 from taizhang.lib.codes import new_receipt_code
+from taizhang.lib.fastinsert import insert_new
 from taizhang.problems.actions import create_problem
 from taizhang.problems.models import Category, Problem, Source, Status
 
@@ -198,7 +199,7 @@ def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename
     ]
     try:
         with transaction.atomic():
-            Opinion.objects.bulk_create(opinions, batch_size=500)
+            insert_new(opinions)
     except IntegrityError:
         raise ActionError(gettext("导入的来源单号与已登记的意见重复，未导入任何意见。请重新检查表格。")) from None
     channels = {value: str(label) for value, label in Channel.choices}  # get_channel_display reads every label
