@@ -23,6 +23,7 @@ from taizhang.imports.models import ImportKind, ImportProfile
 from taizhang.imports.planning import ImportPlan, PlannedRow
 from taizhang.imports.units import UnitResolver, guess_kind, unit_key
 from taizhang.intake.actions import INTAKE_ROLES, ImportedOpinion, OpinionInput, do_import_opinions
+from taizhang.lib.sheet_layout import Column
 from taizhang.problems.actions import ImportedProblem, do_import_problem
 
 if TYPE_CHECKING:
@@ -85,12 +86,12 @@ def _prepare_units(plan: ImportPlan, *, actor: User, filename: str) -> dict[str,
     return units
 
 
-def _source_record(row: PlannedRow, filename: str, sheet: str) -> dict[str, Any]:
+def _source_record(row: PlannedRow, filename: str, sheet: str, columns: list[Column]) -> dict[str, Any]:
     return {
         "file": filename,
         "sheet": sheet,
         "row": row.row,
-        "fields": row.source,
+        "fields": row.source_fields(columns),
         "flags": [f.message for f in row.flags],
     }
 
@@ -111,7 +112,9 @@ def _opinion_items(
             concerned_unit=units.get(data.concerned) if data.concerned else None,
             external_ref=data.external_ref,
         )
-        items.append(ImportedOpinion(opinion, data.received_at, _source_record(row, filename, plan.sheet), row.key))
+        items.append(
+            ImportedOpinion(opinion, data.received_at, _source_record(row, filename, plan.sheet, plan.columns), row.key)
+        )
     return items
 
 
@@ -136,7 +139,7 @@ def _problem_item(plan: ImportPlan, row: PlannedRow, units: dict[str, Unit], fil
         origin_channel=data.origin_channel,
         self_found=data.self_found,
         remarks=data.remarks,
-        source_record=_source_record(row, filename, plan.sheet),
+        source_record=_source_record(row, filename, plan.sheet, plan.columns),
         import_key=row.key,
     )
 

@@ -34,20 +34,20 @@ from taizhang.problems.models import Category, Problem, RectificationKind, Statu
 
 MAX_ROWS = 200_000
 REPEAT_MIN_SIMILARITY = 0.05  # cosine of the n-gram vectors of two rows proposed as one matter (see PERFORMANCE.md)
-REPEAT_BLOCK = 20_000  # rows the triage engine analyses at once when looking for repeat reports
+REPEAT_BLOCK = 10_000  # rows the triage engine analyses at once when looking for repeat reports
 MAX_TEXT_CHARS = 100_000
 ANONYMOUS_NAMES = frozenset({"匿名", "无", "不详", "未留名", "未提供", "保密", "/", "-", "—"})
 YES = frozenset({"是", "y", "yes", "true", "1", "匿名", "√"})
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     code: str
     message: str
 
 
-@dataclass
+@dataclass(slots=True)
 class OpinionData:
     channel: str
     text: str
@@ -59,7 +59,7 @@ class OpinionData:
     received_at: dt.datetime | None
 
 
-@dataclass
+@dataclass(slots=True)
 class ProblemData:
     number: str
     title: str
@@ -80,10 +80,12 @@ class ProblemData:
     remarks: str
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
     row: int
-    source: list[list[str]]  # [column header, text] for every filled column, in the file's order
+    # Every column's text, in the layout's column order ("" where empty): one tuple, not a pair per cell, since a
+    # 100,000-row file's rows are all held until it is written. `source_fields` pairs them with the headers.
+    source: tuple[str, ...]
     same: str = ""  # digest of every filled column but 序号, reporter included: what "the same row" means
     flags: list[Flag] = field(default_factory=list)
     opinion: OpinionData | None = None
@@ -93,6 +95,10 @@ class PlannedRow:
 
     def flag(self, code: str, message: str) -> None:
         self.flags.append(Flag(code, message))
+
+    def source_fields(self, columns: list[Column]) -> list[list[str]]:
+        """[header, text] for every filled column, in the file's order."""
+        return [[c.header, text] for c, text in zip(columns, self.source, strict=True) if text]
 
     @property
     def units(self) -> list[str]:
@@ -210,12 +216,20 @@ class RowReader:
         self.today = today
         self.now = now()
         self.categories = list(Category.objects.filter(is_active=True))
+        self._cleaned: dict[int, str] = {}  # the row being read: column index → cleaned text
+        # An opinion's reporter lives in the reporter fields, which are masked by role and hidden for a 举报; the
+        # kept source columns are shown to every bureau role, so they never repeat who reported.
+        hidden = {self.label("reporter_name"), self.label("reporter_phone")} if kind == ImportKind.OPINIONS else set()
+        self._kept = [c.header not in hidden for c in layout.columns]
 
     def value(self, cells: list[CellValue], name: str) -> CellValue:
         index = self.fields.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
     def text(self, cells: list[CellValue], name: str) -> str:
+        index = self.fields.get(name)
+        if index is not None and index in self._cleaned:
+            return self._cleaned[index]
         return cv.clean_text(self.value(cells, name))
 
     def label(self, name: str) -> str:
@@ -224,21 +238,30 @@ class RowReader:
 
     def read(self, number: int, cells: list[CellValue]) -> PlannedRow | str:
         """A planned row, or the reason it is rejected."""
-        content = self.text(cells, "text")
-        if not content:
-            return f"没有{self.label('text')}"
-        if len(content) > MAX_TEXT_CHARS:
-            return f"{self.label('text')}超过 {MAX_TEXT_CHARS} 字"
-        filled = [i for i, v in enumerate(cells) if i in self.headers and cv.cell_str(v) != ""]
-        source = [[self.headers[i], cv.clean_text(cells[i])] for i in filled]
-        serial = self.fields.get("serial")
-        values = "\x1f".join(f"{h}={text}" for (h, text), i in zip(source, filled, strict=True) if i != serial)
-        row = PlannedRow(number, source, hashlib.sha256(values.encode()).hexdigest()[:32])
-        if self.kind == ImportKind.LEDGER:
-            row.problem = self._problem(row, cells, content)
-        else:
-            row.opinion = self._opinion(row, cells, content)
-        return row
+        # Each filled cell is cleaned once; the source fields and the parsed values share those strings.
+        self._cleaned = {
+            i: text
+            for i, v in enumerate(cells)
+            if i in self.headers and ((text := cv.clean_text(v)) != "" or cv.cell_str(v) != "")
+        }
+        try:
+            content = self.text(cells, "text")
+            if not content:
+                return f"没有{self.label('text')}"
+            if len(content) > MAX_TEXT_CHARS:
+                return f"{self.label('text')}超过 {MAX_TEXT_CHARS} 字"
+            columns = zip(self.layout.columns, self._kept, strict=True)
+            source = tuple(self._cleaned.get(c.index, "") if kept else "" for c, kept in columns)
+            serial = self.fields.get("serial")
+            values = "\x1f".join(f"{self.headers[i]}={text}" for i, text in self._cleaned.items() if i != serial)
+            row = PlannedRow(number, source, hashlib.sha256(values.encode()).hexdigest()[:32])
+            if self.kind == ImportKind.LEDGER:
+                row.problem = self._problem(row, cells, content)
+            else:
+                row.opinion = self._opinion(row, cells, content)
+            return row
+        finally:
+            self._cleaned = {}
 
     # opinions
 
@@ -268,10 +291,6 @@ class RowReader:
         name = self.text(cells, "reporter_name")
         anonymous = cv.fold(self.text(cells, "is_anonymous")).lower() in YES or name in ANONYMOUS_NAMES
         phone = "" if anonymous else self._phone(row, cells)
-        # The reporter lives in the reporter fields, which are masked by role and hidden for a 举报; the kept
-        # columns are shown to every bureau role, so they never repeat who reported.
-        hidden = {self.label("reporter_name"), self.label("reporter_phone")}
-        row.source = [pair for pair in row.source if pair[0] not in hidden]
         channel = self._channel(row, self.text(cells, "channel"))
         if "举报" in self.text(cells, "request_type"):
             channel = Channel.REPORT  # a 举报 work order's reporter is shown to the discipline office only
@@ -462,13 +481,16 @@ def plan_file(
     reader = RowReader(
         layout, kind, default_channel=default_channel, today=today or timezone.localdate(), cells_typed=not encoding
     )
-    for number, cells in layout.rows:
+    # The raw cells are let go row by row as they are read: a 100,000-row sheet's cells are ~100 MB, and the
+    # planned rows then reuse that memory instead of adding to it.
+    layout.rows.reverse()
+    while layout.rows:
+        number, cells = layout.rows.pop()
         parsed = reader.read(number, cells)
         if isinstance(parsed, str):
             plan.rejected.append((number, parsed))
         else:
             plan.rows.append(parsed)
-    layout.rows.clear()  # the raw cells are in the plan now; a 100,000-row sheet's cells are hundreds of MB
     _keys(plan)
     _duplicates(plan, find_repeats=find_repeats and kind == ImportKind.OPINIONS)
     _resolve_units(plan, choices.get("units") or {})
@@ -572,8 +594,7 @@ def _repeats_in(model: Any, catalogue: Any, plan: ImportPlan, block: list[int]) 
         # The engine groups by place and category; a proposal to the importer also needs the words to agree, so a
         # group is cut into the parts whose rows are linked by some shared wording: two different matters at one
         # school are not offered as one.
-        x = analysis.x[members]
-        linked = sp.csr_matrix((x @ x.T).toarray() >= REPEAT_MIN_SIMILARITY)
+        linked = sp.csr_matrix(triage.text_similarity(analysis.x, members) >= REPEAT_MIN_SIMILARITY)
         count, labels = connected_components(linked, directed=False)
         for part in range(count):
             rows = [block[ok[members[k]]] for k in np.flatnonzero(labels == part)]

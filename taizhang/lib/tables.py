@@ -119,10 +119,18 @@ def _read_workbook(content: bytes) -> list[Grid]:
         except Exception:
             raise TableRejected(f"工作表“{name}”已损坏，无法读取。") from None
         rows: dict[int, list[CellValue]] = {}
-        for number, values in enumerate(data, start=1):
-            cells: list[CellValue] = [None if v == "" else v for v in values[:MAX_COLUMNS]]
-            if any(v is not None for v in cells):
+        for number, row in enumerate(data, start=1):
+            cells: list[CellValue] = row  # type: ignore[assignment]  # made None below where "" (an empty cell)
+            del cells[MAX_COLUMNS:]  # in place: a 100,000-row sheet is not held twice
+            filled = False
+            for i, v in enumerate(cells):
+                if v == "":
+                    cells[i] = None
+                else:
+                    filled = True
+            if filled:
                 rows[number] = cells
+        del data
         merges = [(r1 + 1, c1, r2 + 1, c2) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or []]
         _fill_merges(rows, merges)
         grids.append(Grid(name, sorted(rows.items()), is_notes=is_notes_sheet(name)))
