@@ -22,6 +22,8 @@ class Verb(models.TextChoices):
     REPORTER_UNMASKED = "reporter_unmasked", _("查看举报人信息")
     TOKEN_CREATED = "token_created", _("创建接口令牌")
     SUPERVISION_FIRED = "supervision_fired", _("督办")
+    SUPERVISION_REVIEWED = "supervision_reviewed", _("审批督办文书")
+    SUPERVISION_REPLIED = "supervision_replied", _("回复督办")
     DOCUMENT_SIGNED = "document_signed", _("签收督办文书")
     EXTENSION_REQUESTED = "extension_requested", _("申请延期")
     EXTENSION_APPROVED = "extension_approved", _("批准延期")

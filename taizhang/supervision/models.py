@@ -145,6 +145,15 @@ class DocumentCounter(models.Model):
         return f"{self.year} {self.kind} {self.last_number}"
 
 
+class ActionState(models.TextChoices):
+    ISSUED = "issued", _("已发出")
+    # Recorded but not sent: on a catch-up the ladder issues only the highest rung still due and one current
+    # reminder per problem; what it passed over is kept here, so it never fires later either.
+    SKIPPED = "skipped", _("已合并，未单独发出")
+    DRAFT = "draft", _("草稿，待审批")  # 通报批评单 and 组织调整建议单 wait for a coordinator's or leader's approval
+    WITHDRAWN = "withdrawn", _("审批未通过，未印发")
+
+
 class SupervisionAction(models.Model):
     """One rung fired for a problem (or, for 整改通知单, a unit), with its numbered document frozen at issue."""
 
@@ -168,6 +177,18 @@ class SupervisionAction(models.Model):
     recipient = models.CharField(_("主送"), max_length=100)
     body = models.TextField(_("正文"), blank=True)
     issuer = models.CharField(_("落款"), max_length=60, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=ActionState.choices, default=ActionState.ISSUED)
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True, help_text=_("文书落款日期，也是文号的年度"))
+    reviewed_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    reply = models.TextField(_("回复"), blank=True, help_text=_("责任单位对督办文书的情况说明和整改措施"))
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -193,7 +214,10 @@ class SupervisionAction(models.Model):
                 name="document_number_unique",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "-due_on"], name="supervision_unit_idx")]
+        indexes = [
+            models.Index(fields=["unit", "-due_on"], name="supervision_unit_idx"),
+            models.Index(fields=["state", "fired_at"], name="supervision_state_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.doc_number or f"{self.rung} {self.due_on}"
