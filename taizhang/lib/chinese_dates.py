@@ -13,6 +13,11 @@ def chinese_date(value: dt.date | None) -> str:
 
 
 def chinese_datetime(value: dt.datetime | None) -> str:
+    """An aware moment is written in the bureau's time zone (Asia/Shanghai), never in UTC."""
     if value is None:
         return ""
+    if value.tzinfo is not None:
+        from django.utils import timezone
+
+        value = timezone.localtime(value)
     return f"{chinese_date(value.date())} {value:%H:%M}"

@@ -9,7 +9,13 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
-from taizhang.supervision.models import Accountability, ExtensionRequest, Notification, SupervisionAction
+from taizhang.supervision.models import (
+    Accountability,
+    ActionState,
+    ExtensionRequest,
+    Notification,
+    SupervisionAction,
+)
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -27,7 +33,8 @@ def actions_visible_to(user: User) -> QuerySet[SupervisionAction]:
     if user.is_bureau_wide():
         return qs
     if user.is_unit_role() and user.unit_id:
-        return qs.filter(unit_id=user.unit_id)
+        # A unit sees what was sent to it: not drafts awaiting approval, nor what a catch-up passed over.
+        return qs.filter(unit_id=user.unit_id, state=ActionState.ISSUED)
     return qs.none()
 
 

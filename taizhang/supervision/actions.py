@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
 from taizhang.accounts.models import Role, Unit
@@ -37,6 +38,7 @@ from taizhang.supervision.documents import (
 from taizhang.supervision.ladder import Due, Plan, plan_for
 from taizhang.supervision.models import (
     Accountability,
+    ActionState,
     BundleRole,
     CalendarYear,
     ExtensionRequest,
@@ -79,11 +81,25 @@ def _require_role(actor: User, roles: frozenset[str] | set[str], what: str) -> N
 # ---- the ladder --------------------------------------------------------------------------------------------
 
 
+HEAVY_FORMS = frozenset({FormKind.CRITICISM, FormKind.ORG_ADJUSTMENT})  # drafted; issued only once approved
+REVIEWERS = frozenset({Role.COORDINATOR, Role.LEADER})
+REPLYABLE = frozenset(
+    {FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.ORG_ADJUSTMENT, FormKind.RECTIFICATION_NOTICE}
+)
+
+
 def draft_action(problem: Problem, due: Due, config: SupervisionConfig) -> SupervisionAction:
-    """The rung's record and document wording for this problem, unsaved and not yet numbered."""
+    """The rung's record for this problem, unsaved and not yet numbered. Its document is worded as of today, the
+    day it is issued (`due_on` keeps the day the rung was due); a heavy form stays a draft until approved."""
     rung = due.rung
     if problem.lead_unit is None:
         raise ValueError(f"问题{problem.number}没有责任单位")
+    if due.skipped:
+        state = ActionState.SKIPPED
+    elif rung.form_kind in HEAVY_FORMS:
+        state = ActionState.DRAFT
+    else:
+        state = ActionState.ISSUED
     action = SupervisionAction(
         problem=problem,
         unit=problem.lead_unit,
@@ -95,14 +111,20 @@ def draft_action(problem: Problem, due: Due, config: SupervisionConfig) -> Super
         fired_at=now(),
         form_kind=rung.form_kind,
         recipient=problem.lead_unit.name,
+        state=state,
+        issued_on=today() if state == ActionState.ISSUED else None,
     )
-    if rung.form_kind:
-        fill_document(action, problem_values(problem, due.due_on, config), config)
+    if rung.form_kind and state != ActionState.SKIPPED:
+        fill_document(action, problem_values(problem, today(), config), config)
     return action
 
 
 def _event_for(action: SupervisionAction) -> AuditEvent:
     what = f"{action.rung.name}" + (f"，印发《{action.title}》{action.doc_number}" if action.doc_number else "")
+    if action.state == ActionState.SKIPPED:
+        what = f"{action.rung.name}（补发时已合并，未单独发出）"
+    elif action.state == ActionState.DRAFT:
+        what = f"{action.rung.name}，《{action.title}》草稿待审批"
     return new_event(
         Verb.SUPERVISION_FIRED,
         actor=None,
@@ -114,42 +136,80 @@ def _event_for(action: SupervisionAction) -> AuditEvent:
             "rung": action.rung.code,
             "due_on": action.due_on.isoformat(),
             "number": action.doc_number,
+            "state": action.state,
         },
     )
 
 
-def _message_for(action: SupervisionAction, recipients: Recipients) -> tuple[list[User], Message]:
-    problem, rung = action.problem, action.rung
+def _messages_for(
+    actions: Sequence[SupervisionAction], recipients: Recipients, reviewers: list[User]
+) -> list[tuple[list[User], Message]]:
+    """One message per problem for what this run issued to its unit (however many reminders were due), and one to
+    the reviewers for each draft awaiting approval. Nothing for what was skipped."""
+    out: list[tuple[list[User], Message]] = []
+    by_problem: dict[int, list[SupervisionAction]] = {}
+    for action in actions:
+        if action.state == ActionState.ISSUED:
+            assert action.problem_id is not None
+            by_problem.setdefault(action.problem_id, []).append(action)
+        elif action.state == ActionState.DRAFT:
+            out.append((reviewers, _draft_message(action)))
+    for issued in by_problem.values():
+        out.append(_unit_message(issued, recipients))
+    return out
+
+
+def _unit_message(issued: list[SupervisionAction], recipients: Recipients) -> tuple[list[User], Message]:
+    problem = issued[0].problem
     assert problem is not None
-    what = f"{rung.name}" + (f"，印发《{action.title}》{action.doc_number}" if action.doc_number else "")
-    url = reverse("supervision_document", args=[action.pk]) if action.doc_number else f"/problems/{problem.pk}/"
-    if rung.trigger in PLAN_TRIGGERS and problem.plan_due_on:
-        limit = f"整改方案报送时限{chinese_date(problem.plan_due_on)}，尚未报送整改方案"
-    else:
-        limit = f"整改时限{chinese_date(problem.deadline)}"
+    main = max(issued, key=lambda a: (bool(a.doc_number), a.rung.level))
+    lines = []
+    for action in sorted(issued, key=lambda a: (-a.rung.level, not a.doc_number)):
+        rung = action.rung
+        what = rung.name + (f"，印发《{action.title}》{action.doc_number}" if action.doc_number else "")
+        if rung.trigger in PLAN_TRIGGERS and problem.plan_due_on:
+            limit = f"整改方案报送时限{chinese_date(problem.plan_due_on)}，尚未报送整改方案"
+        else:
+            limit = f"整改时限{chinese_date(problem.deadline)}"
+        lines.append(f"{what}：{limit}。")
+    url = reverse("supervision_document", args=[main.pk]) if main.doc_number else f"/problems/{problem.pk}/"
+    red = any(a.rung.is_red for a in issued)
     message = Message(
-        title=f"{problem.number} {rung.name}" + (f"：{action.doc_number}" if action.doc_number else ""),
-        body=f"“{problem.title}”{limit}。{what}。",
+        title=f"{problem.number} {main.rung.name}" + (f"：{main.doc_number}" if main.doc_number else ""),
+        body=f"“{problem.title}”\n" + "\n".join(lines),
         url=url,
         problem=problem,
-        sms=rung.is_red,
+        sms=red,
     )
-    users = list(recipients.unit_members(action.unit_id))
-    if rung.is_red:
-        users += recipients.red_item_subscribers(action.unit_id)
+    users = list(recipients.unit_members(main.unit_id))
+    if red:
+        users += recipients.red_item_subscribers(main.unit_id)
     return users, message
 
 
-def _fire_one(problem: Problem, due: Due, config: SupervisionConfig, recipients: Recipients) -> SupervisionAction:
-    action = draft_action(problem, due, config)
-    if action.form_kind:
-        action.doc_year = action.due_on.year
-        prefix = config.templates[action.form_kind].number_prefix
-        action.doc_seq, action.doc_number = take_number(action.form_kind, action.doc_year, prefix)
-    action.save()
-    append_events([_event_for(action)])
-    notify(*_message_for(action, recipients))
-    return action
+def _draft_message(action: SupervisionAction) -> Message:
+    problem = action.problem
+    assert problem is not None
+    return Message(
+        title=f"{problem.number}《{action.title}》草稿待审批",
+        body=f"“{problem.title}”已超过整改时限（{chinese_date(problem.deadline)}），督办系统起草了《{action.title}》，"
+        f"审批通过后才印发给{action.unit}。",
+        url=reverse("supervision_document", args=[action.pk]),
+        problem=problem,
+    )
+
+
+def reviewers() -> list[User]:
+    from taizhang.accounts.models import User
+
+    return list(User.objects.filter(role__in=REVIEWERS, is_active=True).order_by("id"))
+
+
+def _number(action: SupervisionAction, config: SupervisionConfig) -> None:
+    assert action.issued_on is not None
+    action.doc_year = action.issued_on.year
+    prefix = config.templates[action.form_kind].number_prefix
+    action.doc_seq, action.doc_number = take_number(action.form_kind, action.doc_year, prefix)
 
 
 @transaction.atomic
@@ -167,7 +227,19 @@ def do_supervise_problem(
     the row meanwhile, everything here rolls back and the next sweep decides afresh."""
     at = now()
     plan = plan_for(problem, config, at, fired)
-    fired_now = [_fire_one(problem, due, config, recipients) for due in plan.due]
+    fired_now = []
+    for due in plan.due:
+        action = draft_action(problem, due, config)
+        if action.form_kind and action.state == ActionState.ISSUED:
+            _number(action, config)
+        action.save()
+        fired_now.append(action)
+    append_events([_event_for(a) for a in fired_now])
+    notify_many(
+        _messages_for(
+            fired_now, recipients, reviewers() if any(a.state == ActionState.DRAFT for a in fired_now) else []
+        )
+    )
     updated = Problem.objects.filter(pk=problem.pk, next_check_at=lease).update(
         next_check_at=plan.next_check_at, ladder_level=plan.level
     )
@@ -236,15 +308,16 @@ def do_supervise_batch(
     book = NumberBook(config)
     actions = [a for p in problems if p.pk in owned for a in drafts[p.pk]]
     for action in actions:
-        if action.form_kind:
+        if action.form_kind and action.state == ActionState.ISSUED:
             book.number(action)
     book.save()
     SupervisionAction.objects.bulk_create(actions)
     append_events([_event_for(a) for a in actions])
     recipients = Recipients()
-    recipients.preload({a.unit_id for a in actions})
-    notify_many([_message_for(a, recipients) for a in actions])
-    outcome.fired = len(actions)
+    recipients.preload({a.unit_id for a in actions if a.state == ActionState.ISSUED})
+    drafting = any(a.state == ActionState.DRAFT for a in actions)
+    notify_many(_messages_for(actions, recipients, reviewers() if drafting else []))
+    outcome.fired = sum(1 for a in actions if a.state != ActionState.SKIPPED)
     return outcome
 
 
@@ -257,7 +330,14 @@ def do_issue_unit_notice(
     if SupervisionAction.objects.filter(problem=None, unit=unit, rung=rung, period=period).exists():
         return None
     action = SupervisionAction(
-        unit=unit, rung=rung, period=period, due_on=on, fired_at=now(), form_kind=rung.form_kind, recipient=unit.name
+        unit=unit,
+        rung=rung,
+        period=period,
+        due_on=on,
+        issued_on=on,
+        fired_at=now(),
+        form_kind=rung.form_kind,
+        recipient=unit.name,
     )
     listing = "\n".join(
         f"{i}. {p.number} {p.title}（时限{chinese_date(p.deadline)}）" for i, p in enumerate(problems, start=1)
@@ -293,10 +373,12 @@ def do_sign_document(action: SupervisionAction, *, actor: User) -> SupervisionAc
     action = SupervisionAction.objects.select_for_update(of=("self",)).select_related("problem").get(pk=action.pk)
     if not (actor.is_unit_role() and actor.unit_id == action.unit_id):
         raise NotAllowed(gettext("只有主送单位的人员可以签收督办文书。"))
-    if action.form_kind not in SIGNABLE:
+    if action.form_kind not in SIGNABLE or action.state != ActionState.ISSUED:
         raise ActionError(gettext("该文书无需签收。"))
     if action.signed_at is not None:
-        raise ActionError(gettext("该文书已于%(date)s签收。") % {"date": message_date(action.signed_at.date())})
+        raise ActionError(
+            gettext("该文书已于%(date)s签收。") % {"date": message_date(timezone.localdate(action.signed_at))}
+        )
     action.signed_at, action.signed_by = now(), actor
     action.save(update_fields=["signed_at", "signed_by"])
     record_event(
@@ -305,6 +387,91 @@ def do_sign_document(action: SupervisionAction, *, actor: User) -> SupervisionAc
         problem=action.problem,
         summary=f"{actor.unit}签收《{action.title}》{action.doc_number}",
         data={"action": action.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def do_review_document(action: SupervisionAction, *, actor: User, approve: bool, note: str = "") -> SupervisionAction:
+    """A coordinator or leader approves a drafted 通报批评单 or 组织调整建议单 — it is then worded and numbered as of
+    today and sent to the unit — or declines it with a reason (not issued; the ladder does not draft it again)."""
+    _require_role(actor, REVIEWERS, pgettext("refused action", "审批督办文书"))
+    action = (
+        SupervisionAction.objects.select_for_update(of=("self",))
+        .select_related("problem", "rung", "unit")
+        .get(pk=action.pk)
+    )
+    if action.state != ActionState.DRAFT:
+        raise ActionError(gettext("该文书不是待审批的草稿（%(state)s）。") % {"state": action.get_state_display()})
+    note = note.strip()
+    if not approve and not note:
+        raise ActionError(gettext("不予印发时请填写理由。"), field_errors={"note": [gettext("请填写理由。")]})
+    config = get_config()
+    problem = action.problem
+    assert problem is not None
+    action.reviewed_at, action.reviewed_by, action.review_note = now(), actor, note[:200]
+    if approve:
+        action.state, action.issued_on = ActionState.ISSUED, today()
+        fill_document(action, problem_values(problem, action.issued_on, config), config)
+        _number(action, config)
+        summary = f"审批通过并印发《{action.title}》{action.doc_number}"
+    else:
+        action.state = ActionState.WITHDRAWN
+        summary = f"《{action.title}》草稿不予印发：{action.review_note}"
+    action.save()
+    record_event(
+        Verb.SUPERVISION_REVIEWED,
+        actor=actor,
+        problem=problem,
+        summary=summary,
+        data={"action": action.pk, "approved": approve, "number": action.doc_number},
+    )
+    if approve:
+        notify(*_unit_message([action], Recipients()))
+    return action
+
+
+@transaction.atomic
+def do_reply_document(action: SupervisionAction, *, actor: User, text: str) -> SupervisionAction:
+    """The addressed unit answers a 督办单 (or 通报批评单, 整改通知单) with its explanation and measures, once; the
+    reply is on the problem's timeline and the coordinators are told."""
+    action = (
+        SupervisionAction.objects.select_for_update(of=("self",)).select_related("problem", "unit").get(pk=action.pk)
+    )
+    if not (actor.is_unit_role() and actor.unit_id == action.unit_id):
+        raise NotAllowed(gettext("只有主送单位的人员可以回复督办文书。"))
+    if action.state != ActionState.ISSUED or action.form_kind not in REPLYABLE:
+        raise ActionError(gettext("该文书无需回复。"))
+    if action.replied_at is not None:
+        raise ActionError(
+            gettext("该文书已于%(date)s回复。") % {"date": message_date(timezone.localdate(action.replied_at))}
+        )
+    text = text.strip()
+    if not text:
+        raise ActionError(gettext("请填写情况说明和整改措施。"), field_errors={"text": [gettext("请填写回复内容。")]})
+    if len(text) > 5000:
+        raise ActionError(gettext("回复不能超过 5000 字。"), field_errors={"text": [gettext("回复不能超过 5000 字。")]})
+    action.reply, action.replied_at, action.replied_by = text, now(), actor
+    action.save(update_fields=["reply", "replied_at", "replied_by"])
+    record_event(
+        Verb.SUPERVISION_REPLIED,
+        actor=actor,
+        problem=action.problem,
+        summary=f"{action.unit}回复《{action.title}》{action.doc_number}：{text[:200]}",
+        data={"action": action.pk},
+    )
+    from taizhang.accounts.models import User as UserModel
+
+    coordinators = UserModel.objects.filter(role=Role.COORDINATOR, is_active=True)
+    subject = action.problem.number if action.problem else action.unit.name
+    notify(
+        coordinators,
+        Message(
+            title=f"{subject} {action.unit}回复《{action.title}》",
+            body=text[:500],
+            url=reverse("supervision_document", args=[action.pk]),
+            problem=action.problem,
+        ),
     )
     return action
 

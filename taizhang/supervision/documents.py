@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from taizhang.lib.chinese_dates import chinese_date
 from taizhang.lib.official_docx import OfficialDocument, check_template, fill, render_docx
@@ -71,10 +72,10 @@ def problem_values(problem: Problem, due_on: dt.date, config: SupervisionConfig)
         "责任人": problem.responsible_person,
         "整改措施": problem.measures,
         "整改时限": chinese_date(problem.deadline),
-        "交办日期": chinese_date(problem.assigned_at.date()) if problem.assigned_at else "",
+        "交办日期": chinese_date(timezone.localdate(problem.assigned_at)) if problem.assigned_at else "",
         "签收时限": chinese_date(problem.sign_due_on),
         "超期工作日": str(max(overdue, 0)),
-        "销号日期": chinese_date(problem.closed_at.date()) if problem.closed_at else "",
+        "销号日期": chinese_date(timezone.localdate(problem.closed_at)) if problem.closed_at else "",
         **common_values(str(problem.lead_unit or ""), due_on, config),
     }
 
@@ -110,7 +111,8 @@ def fill_document(action: SupervisionAction, values: dict[str, str], config: Sup
 def write_document(action: SupervisionAction, values: dict[str, str], config: SupervisionConfig) -> None:
     """Wording and number for one document (call inside the transaction that creates the action)."""
     fill_document(action, values, config)
-    action.doc_year = action.due_on.year
+    action.issued_on = action.issued_on or action.due_on
+    action.doc_year = action.issued_on.year
     prefix = config.templates[action.form_kind].number_prefix
     action.doc_seq, action.doc_number = take_number(action.form_kind, action.doc_year, prefix)
 
@@ -124,7 +126,8 @@ class NumberBook:
         self.counters: dict[tuple[int, str], DocumentCounter] = {}
 
     def number(self, action: SupervisionAction) -> None:
-        key = (action.due_on.year, action.form_kind)
+        assert action.issued_on is not None  # numbers follow issue dates: a catch-up issues today, numbered today
+        key = (action.issued_on.year, action.form_kind)
         if key not in self.counters:
             self.counters[key], _ = DocumentCounter.objects.select_for_update().get_or_create(year=key[0], kind=key[1])
         counter = self.counters[key]
@@ -146,7 +149,7 @@ def as_official(action: SupervisionAction) -> OfficialDocument:
         recipient=action.recipient,
         body=action.body,
         issuer=action.issuer,
-        date=action.due_on,
+        date=action.issued_on or action.due_on,
     )
 
 

@@ -22,6 +22,7 @@ class Due:
     rung: Rung
     due_on: dt.date
     lapse: str = ""  # what "once" means for this rung: per deadline, per reporting period, or per round
+    skipped: bool = False  # passed over on a catch-up: recorded so it never fires, but nothing is sent
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def _candidates(problem: Problem, config: SupervisionConfig, now: dt.datetime) -
     if problem.status not in WATCHED or problem.deadline is None:
         # 待验收 pauses the ladder: the unit has done its part and waits for the verifier.
         return out
-    if problem.assigned_at:
+    if problem.assigned_at and problem.status == Status.ASSIGNED:
+        # 预报单 asks the unit to sign: once it has signed, the form has nothing left to ask.
         out += [Due(r, local_date(problem.assigned_at)) for r in config.rungs_by_trigger(Trigger.ON_ASSIGN)]
     for rung in config.rungs_by_trigger(Trigger.BEFORE_DEADLINE):
         out.append(Due(rung, cal.add_workdays(problem.deadline, -rung.offset_workdays), problem.deadline.isoformat()))
@@ -115,4 +117,35 @@ def plan_for(problem: Problem, config: SupervisionConfig, now: dt.datetime, fire
         else:
             later.append(item.due_on)
     next_check = fire_time(min(later)) if later else None
-    return Plan(due=due, next_check_at=next_check, level=level)
+    return Plan(due=_collapsed(problem, due, local_date(now)), next_check_at=next_check, level=level)
+
+
+def _collapsed(problem: Problem, due: list[Due], today: dt.date) -> list[Due]:
+    """What one run may send for one problem, however long the scheduler was away: at most one document — the
+    highest escalation still due, else the newest other form — and of the reminders only the current ones (the
+    newest period of a rung; no 到期提醒 once the deadline has passed). The rest is marked skipped."""
+    if len(due) <= 1 and not any(_moot(problem, d, today) for d in due):
+        return due
+    escalations = [d for d in due if d.rung.level > 0]
+    top = max(escalations, key=lambda d: (d.rung.level, d.due_on)) if escalations else None
+    documents = [d for d in due if d.rung.form_kind]
+    document = top or (max(documents, key=lambda d: (d.due_on, d.rung.pk)) if documents else None)
+    newest: dict[int, Due] = {}
+    for item in due:
+        if not item.rung.form_kind and item.rung.level == 0:
+            current = newest.get(item.rung.pk)
+            if current is None or item.due_on >= current.due_on:
+                newest[item.rung.pk] = item
+    out = []
+    for item in due:
+        if item.rung.form_kind or item.rung.level > 0:
+            keep = item is document
+        else:
+            keep = newest[item.rung.pk] is item and not _moot(problem, item, today)
+        out.append(item if keep else Due(item.rung, item.due_on, item.lapse, skipped=True))
+    return out
+
+
+def _moot(problem: Problem, item: Due, today: dt.date) -> bool:
+    """A reminder that no longer asks for anything: "due in N days" when the deadline has already passed."""
+    return item.rung.trigger == Trigger.BEFORE_DEADLINE and problem.deadline is not None and problem.deadline < today

@@ -55,3 +55,18 @@ def assign(
 def fired(problem: Problem) -> list[tuple[str, dt.date, str]]:
     rows = SupervisionAction.objects.filter(problem=problem).select_related("rung").order_by("id")
     return [(a.rung.code, a.due_on, a.doc_number) for a in rows]
+
+
+def fired_states(problem: Problem) -> list[tuple[str, dt.date, str, str]]:
+    """(rung, due date, state, document number) of everything the ladder recorded for the problem, in order."""
+    rows = SupervisionAction.objects.filter(problem=problem).select_related("rung").order_by("id")
+    return [(a.rung.code, a.due_on, a.state, a.doc_number) for a in rows]
+
+
+def approve_drafts(cast: SimpleNamespace) -> list[SupervisionAction]:
+    """The coordinator approves every drafted 通报批评单 and 组织调整建议单, as the 待办 asks."""
+    from taizhang.supervision.actions import do_review_document
+    from taizhang.supervision.models import ActionState
+
+    drafts = SupervisionAction.objects.filter(state=ActionState.DRAFT).order_by("id")
+    return [do_review_document(a, actor=cast.coordinator, approve=True) for a in drafts]

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 
 from taizhang.audit.models import AuditEvent, Verb
-from taizhang.supervision.models import Accountability, BundleRole, SupervisionAction
+from taizhang.supervision.models import Accountability, BundleRole
 from taizhang.supervision.scheduler import sweep
-from taizhang.supervision.tests.helpers import assign, at, new_problem
+from taizhang.supervision.tests.helpers import approve_drafts, assign, at, new_problem
 
 D = dt.date
 
@@ -24,7 +24,7 @@ def test_it_records_a_sanction_and_binds_the_unit_head_and_deputy(client: Client
         problem = assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
         traveller.move_to(at(D(2026, 11, 19)))
         sweep()
-        criticism = SupervisionAction.objects.get(form_kind="criticism")
+        (criticism,) = approve_drafts(cast)
         client.force_login(cast.discipline)
         response = client.post(
             reverse("supervision_accountability"),

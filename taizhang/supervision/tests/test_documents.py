@@ -27,7 +27,7 @@ from taizhang.supervision.documents import pdf_path
 from taizhang.supervision.forms import FormTemplateAdminForm
 from taizhang.supervision.models import FormKind, FormTemplate, SupervisionAction
 from taizhang.supervision.scheduler import sweep
-from taizhang.supervision.tests.helpers import assign, at, new_problem
+from taizhang.supervision.tests.helpers import approve_drafts, assign, at, new_problem
 
 D = dt.date
 
@@ -35,8 +35,12 @@ D = dt.date
 def _every_kind(cast: SimpleNamespace) -> None:
     with time_machine.travel(at(D(2026, 11, 2)), tick=False) as traveller:
         problems = [assign(cast, new_problem(cast, f"问题{i}"), milestone_on=D(2026, 11, 3)) for i in range(5)]
-        traveller.move_to(at(D(2026, 11, 26)))  # every escalation rung, and a 整改通知单 for the unit
-        sweep()
+        # Swept on the days each rung falls due (预报单, 督办单, then the two heavy forms approved as drafted), and a
+        # 整改通知单 for the unit with five overdue problems.
+        for day in (D(2026, 11, 2), D(2026, 11, 12), D(2026, 11, 18), D(2026, 11, 25), D(2026, 11, 26)):
+            traveller.move_to(at(day))
+            sweep()
+            approve_drafts(cast)
         problem_actions.do_sign_problem(problems[0], actor=cast.officer)
         problem_actions.do_apply_closure(problems[0], actor=cast.officer, summary="已整改", uploads=[png_upload()])
         problem_actions.do_decide_closure(problems[0], actor=cast.inspector, accept=True, reason="属实")
@@ -54,7 +58,8 @@ def test_it_generates_every_form_as_a_docx_that_reads_back(client: Client, cast:
         assert text[0] == "青溪县教育局督查督办" and text[1] == action.doc_number and text[2] == action.title
         assert (
             text[3] == "基础教育股："
-            and text[-1] == f"{action.due_on.year}年{action.due_on.month}月{action.due_on.day}日"
+            and action.issued_on is not None
+            and text[-1] == f"{action.issued_on.year}年{action.issued_on.month}月{action.issued_on.day}日"
         )
         assert "{" not in "".join(text)  # every placeholder was filled
         kinds.add(action.form_kind)

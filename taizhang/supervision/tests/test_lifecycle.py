@@ -17,7 +17,7 @@ from taizhang.problems.models import Problem, Status
 from taizhang.supervision import actions
 from taizhang.supervision.models import ExtensionRequest
 from taizhang.supervision.scheduler import sweep
-from taizhang.supervision.tests.helpers import assign, at, fired, new_problem
+from taizhang.supervision.tests.helpers import approve_drafts, assign, at, fired, new_problem
 from taizhang.supervision.timelimits import light_for
 
 D = dt.date
@@ -87,6 +87,8 @@ def test_it_walks_a_problem_through_the_spring_festival(client: Client, cast: Si
             "reminder",
             "criticism",
         ]
+        assert fired(problem)[-1] == ("criticism", D(2026, 3, 11), "")  # a draft until a coordinator approves it
+        approve_drafts(cast)
         assert fired(problem)[-1] == ("criticism", D(2026, 3, 11), "青教通〔2026〕1号")
 
         problem_actions.do_apply_closure(problem, actor=cast.officer, summary="已清退并通报", uploads=[png_upload()])

@@ -16,7 +16,7 @@ from taizhang.problems.models import Problem, RectificationKind
 from taizhang.supervision import documents
 from taizhang.supervision.models import Notification, SupervisionAction
 from taizhang.supervision.scheduler import RETRY_AFTER, sweep
-from taizhang.supervision.tests.helpers import assign, at, fired, new_problem
+from taizhang.supervision.tests.helpers import assign, at, fired, fired_states, new_problem
 
 D = dt.date
 
@@ -32,27 +32,38 @@ def test_it_fires_nothing_twice_when_run_again(cast: SimpleNamespace) -> None:
     assert len(fired(problem)) == 1
 
 
-def test_it_catches_up_after_a_weeks_outage_firing_each_missed_rung_once_in_order(cast: SimpleNamespace) -> None:
+def test_a_catch_up_after_an_outage_issues_only_the_highest_rung_still_due_dated_today(
+    cast: SimpleNamespace,
+) -> None:
     with time_machine.travel(at(D(2026, 11, 2)), tick=False) as traveller:  # a Monday
         problem = assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
         assert problem.deadline == D(2026, 11, 11)  # 7 working days
         sweep()
+        before = Notification.objects.filter(recipient=cast.officer).count()
         # The scheduler is down from 3 November until 25 November.
         traveller.move_to(at(D(2026, 11, 25), 7, 55))
         sweep()
-    assert fired(problem) == [
-        ("forecast", D(2026, 11, 2), "青教预〔2026〕1号"),
-        ("sign_reminder", D(2026, 11, 4), ""),  # never signed: one working day past the 签收时限 of 3 Nov
-        ("reminder", D(2026, 11, 9), ""),
-        ("supervision_notice", D(2026, 11, 12), "青教督〔2026〕1号"),
-        ("criticism", D(2026, 11, 18), "青教通〔2026〕1号"),
+        sweep()  # and again: nothing more
+    assert fired_states(problem) == [
+        ("forecast", D(2026, 11, 2), "issued", "青教预〔2026〕1号"),
+        ("sign_reminder", D(2026, 11, 4), "issued", ""),  # still unsigned: the one current reminder
+        ("reminder", D(2026, 11, 9), "skipped", ""),  # "due in two days" after the deadline: moot
+        ("supervision_notice", D(2026, 11, 12), "skipped", ""),  # passed over by the higher rung
+        ("criticism", D(2026, 11, 18), "draft", ""),  # the highest rung due: drafted, issued only once approved
     ]  # 组织调整建议 falls on 25 Nov at 08:00, after this sweep
     problem.refresh_from_db()
     assert problem.ladder_level == 2 and problem.next_check_at == at(D(2026, 11, 25), 8)
+    new = Notification.objects.filter(recipient=cast.officer).order_by("id")[before:]
+    assert [n.title for n in new] == ["QX26-00001 签收超时提醒"]  # one message for the unit, dated now
+    assert all(n.created_at == at(D(2026, 11, 25), 7, 55) for n in new)
+    drafts = Notification.objects.filter(recipient=cast.coordinator, title__contains="草稿待审批")
+    assert (
+        drafts.count() == 1 and Notification.objects.filter(recipient=cast.leader, title__contains="草稿").count() == 1
+    )
     summaries = list(
         AuditEvent.objects.filter(problem=problem, verb=Verb.SUPERVISION_FIRED).values_list("summary", flat=True)
     )
-    assert "应督办日期2026年11月12日" in summaries[3]
+    assert "补发时已合并，未单独发出" in summaries[3] and "应督办日期2026年11月12日" in summaries[3]
 
 
 def test_it_keeps_sweeping_past_a_bad_row(cast: SimpleNamespace, monkeypatch: pytest.MonkeyPatch) -> None:
