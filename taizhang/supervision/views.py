@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import Role
 from taizhang.clock import now
-from taizhang.errors import ActionError
+from taizhang.errors import ActionError, NotAllowed
 from taizhang.lib.workdays import official_arrangements
 from taizhang.problems.access import access_problem_by_id
 from taizhang.problems.models import Problem
@@ -39,7 +39,7 @@ from taizhang.supervision.forms import (
     RungFilterForm,
     SubscriptionForm,
 )
-from taizhang.supervision.models import CalendarYear, RedItemSubscription, SupervisionAction
+from taizhang.supervision.models import ActionState, CalendarYear, RedItemSubscription, SupervisionAction
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 PAGE_SIZE = 50
@@ -66,9 +66,51 @@ def document_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "action": action,
         "can_sign": is_signing_unit_member(request.user, action) and action.signed_at is None and action.doc_number,
+        "can_review": action.state == ActionState.DRAFT and request.user.role in actions.REVIEWERS,
+        "can_reply": is_signing_unit_member(request.user, action)
+        and action.state == ActionState.ISSUED
+        and action.form_kind in actions.REPLYABLE
+        and action.replied_at is None,
         "pdf_available": pdf_converter() is not None,
     }
     return render(request, "supervision/document.html", context)
+
+
+@login_required
+@require_POST
+def document_review(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """审批 a drafted 通报批评单 / 组织调整建议单: "approve" issues it, anything else declines it with the note."""
+    action = access_action_by_id(request.user, pk)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        action = actions.do_review_document(
+            action, actor=request.user, approve=approve, note=request.POST.get("note", "")
+        )
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except ActionError as exc:
+        report_action_error(request, None, exc)
+    else:
+        if approve:
+            messages.success(request, gettext("已审批通过并印发：%(number)s") % {"number": action.doc_number})
+        else:
+            messages.success(request, gettext("已决定不予印发。"))
+    return redirect("supervision_document", pk=action.pk)
+
+
+@login_required
+@require_POST
+def document_reply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    action = access_action_by_id(request.user, pk)
+    try:
+        actions.do_reply_document(action, actor=request.user, text=request.POST.get("text", ""))
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except ActionError as exc:
+        report_action_error(request, None, exc)
+    else:
+        messages.success(request, gettext("已回复，牵头部门会在问题的办理记录中看到。"))
+    return redirect("supervision_document", pk=action.pk)
 
 
 def _download(path: object, name: str, content_type: str) -> FileResponse:

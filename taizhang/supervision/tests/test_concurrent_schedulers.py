@@ -28,13 +28,10 @@ D = dt.date
 def test_it_never_fires_a_rung_twice_with_two_schedulers_running(cast: SimpleNamespace) -> None:
     with time_machine.travel(at(D(2026, 11, 2)), tick=False) as traveller:
         problems = [assign(cast, new_problem(cast, f"问题{i}"), milestone_on=D(2026, 11, 3)) for i in range(40)]
-        # forecast, 签收 reminder, deadline reminder, 督办单 and 通报批评 are all due for each
-        traveller.move_to(at(D(2026, 11, 19)))
-        barrier = threading.Barrier(2)
         results: list[SweepResult] = []
         errors: list[BaseException] = []
 
-        def scheduler() -> None:
+        def scheduler(barrier: threading.Barrier) -> None:
             try:
                 barrier.wait()
                 results.append(sweep(batch_size=7))
@@ -43,20 +40,26 @@ def test_it_never_fires_a_rung_twice_with_two_schedulers_running(cast: SimpleNam
             finally:
                 connections.close_all()
 
-        threads = [threading.Thread(target=scheduler) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        # Two schedulers on the day of the 预报单, on the day of the 督办单 (with the missed 签收 reminder; the
+        # "due in two days" reminder is moot by then) and on the day the 通报批评单 is drafted.
+        for day in (D(2026, 11, 2), D(2026, 11, 12), D(2026, 11, 18)):
+            traveller.move_to(at(day))
+            barrier = threading.Barrier(2)
+            threads = [threading.Thread(target=scheduler, args=(barrier,)) for _ in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
     assert errors == []
     keys = Counter(SupervisionAction.objects.filter(problem__isnull=False).values_list("problem_id", "rung__code"))
     assert len(keys) == 40 * 5 and set(keys.values()) == {1}
-    assert sum(r.fired for r in results) == 200
-    assert sum(r.claimed for r in results) == 40  # each problem claimed by exactly one of them
-    for kind in ("supervision_notice", "criticism", "forecast"):
+    assert sum(r.fired for r in results) == 40 * 4  # all but the moot reminder
+    assert sum(r.claimed for r in results) == 40 * 3  # each problem claimed by exactly one of them each day
+    for kind in ("supervision_notice", "forecast"):
         seqs = sorted(
             s or 0 for s in SupervisionAction.objects.filter(form_kind=kind).values_list("doc_seq", flat=True)
         )
         assert seqs == list(range(1, 41)), kind  # gapless, no number issued twice
+    assert SupervisionAction.objects.filter(form_kind="criticism", state="draft", doc_seq=None).count() == 40
     assert all(p.ladder_level == 2 for p in Problem.objects.filter(pk__in=[p.pk for p in problems]))
     assert verify_chain()[1] is None
