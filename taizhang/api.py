@@ -23,6 +23,7 @@ from taizhang.intake.api import router as intake_router
 from taizhang.problems.api import router as problems_router
 from taizhang.supervision.api import router as supervision_router
 from taizhang.triage.api import router as triage_router
+from taizhang.web.api import router as todo_router
 
 
 class ChineseJSONRenderer(BaseRenderer):
@@ -48,6 +49,7 @@ api.add_router("/problems", problems_router)
 api.add_router("/triage", triage_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/imports", imports_router)
+api.add_router("/todo", todo_router)
 
 
 # ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} (English on request) ----------

@@ -30,6 +30,12 @@ class ActionOut(Schema):
     doc_number: str = Field(description="发文字号；无文书时为空")
     title: str = Field(description="文书标题")
     signed_at: dt.datetime | None = Field(description="签收时间")
+    state: str = Field(
+        description="issued 已发出 / skipped 补发时已合并未单独发出 / draft 草稿待审批 / withdrawn 不予印发"
+    )
+    issued_on: dt.date | None = Field(description="印发日期（文书落款日期，北京时间）")
+    reply: str = Field(description="责任单位的回复")
+    replied_at: dt.datetime | None = Field(description="回复时间")
 
     @staticmethod
     def resolve_rung(obj: SupervisionAction) -> str:
@@ -108,6 +114,33 @@ def sign_action(request: HttpRequest, action_id: int) -> SupervisionAction:
     user = api_user(request)
     action = actions.do_sign_document(access_action_by_id(user, action_id), actor=user)
     return access_action_by_id(user, action.pk)
+
+
+class ReviewIn(Schema):
+    approve: bool = Field(description="true：审批通过并印发；false：不予印发（须填写理由）")
+    note: str = Field("", max_length=200, description="审批意见")
+
+
+class ReplyIn(Schema):
+    text: str = Field(max_length=5000, description="情况说明和整改措施")
+
+
+@router.post(
+    "/actions/{action_id}/review",
+    response={200: ActionOut, **ERRORS},
+    summary="审批督办文书草稿（通报批评单、组织调整建议单）",
+)
+def review_action(request: HttpRequest, action_id: int, payload: ReviewIn) -> SupervisionAction:
+    user = api_user(request)
+    action = access_action_by_id(user, action_id)
+    return actions.do_review_document(action, actor=user, approve=payload.approve, note=payload.note)
+
+
+@router.post("/actions/{action_id}/reply", response={200: ActionOut, **ERRORS}, summary="责任单位回复督办文书")
+def reply_action(request: HttpRequest, action_id: int, payload: ReplyIn) -> SupervisionAction:
+    user = api_user(request)
+    action = access_action_by_id(user, action_id)
+    return actions.do_reply_document(action, actor=user, text=payload.text)
 
 
 @router.get("/problems/{problem_id}/light", response={200: LightOut, **ERRORS}, summary="问题的状态灯")

@@ -14,6 +14,9 @@ from taizhang.problems.models import Problem, Status
 from taizhang.supervision.access import inbox_of
 from taizhang.supervision.timelimits import light_counts
 from taizhang.web.http import AuthedHttpRequest
+from taizhang.web.todo import todo_for
+
+HOME_TODO_ITEMS = 12
 
 
 @login_required
@@ -21,7 +24,10 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     problems = Problem.objects.visible_to(request.user)
     by_status = dict(problems.values_list("status").annotate(n=Count("id")).order_by())
     untriaged = opinions_visible_to(request.user).filter(status=OpinionStatus.UNTRIAGED)
+    todo = todo_for(request.user)
     context = {
+        "todo": todo,
+        "todo_items": todo.items[:HOME_TODO_ITEMS],
         "status_counts": [(s, by_status.get(s.value, 0)) for s in Status],
         "total": sum(by_status.values()),
         "overdue": problems.overdue(today()).count(),
@@ -34,6 +40,13 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         else 0,
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def todo(request: AuthedHttpRequest) -> HttpResponse:
+    """Everything the person has to do, most urgent first (each kind's oldest 50)."""
+    items = todo_for(request.user)
+    return render(request, "web/todo.html", {"todo": items, "todo_items": items.items})
 
 
 def track_opinion(request: HttpRequest) -> HttpResponse:

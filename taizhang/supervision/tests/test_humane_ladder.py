@@ -168,7 +168,8 @@ def _check_run(since_id: int, at_moment: dt.datetime) -> int:
     per_problem: dict[int, int] = {}
     for action in new:
         if action.form_kind and action.state in (ActionState.ISSUED, ActionState.DRAFT):
-            per_problem[action.problem_id] = per_problem.get(action.problem_id, 0) + 1  # type: ignore[index]
+            assert action.problem_id is not None
+            per_problem[action.problem_id] = per_problem.get(action.problem_id, 0) + 1
         if action.form_kind == FormKind.FORECAST and action.state == ActionState.ISSUED:
             assert action.problem is not None and action.problem.status == Status.ASSIGNED  # not yet signed
         if action.form_kind in actions.HEAVY_FORMS:

@@ -1,0 +1,304 @@
+"""待办: what a person has to do now, from the records themselves — never a stored list that can drift.
+
+Each role has its own questions (a coordinator: what is waiting to be triaged, assigned, re-routed, decided or
+approved; a unit: what it must sign, file, answer or redo; a leader: the red items of the units followed and the
+drafts to approve; 纪检组: 举报 and 问责 to record). Items are ordered most urgent first: red (overdue), then by due
+date, then by how long they have waited. The home page and `GET /api/v1/todo` read the same list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.accounts.models import Role
+from taizhang.clock import today
+from taizhang.intake.models import Channel, Opinion, OpinionStatus
+from taizhang.problems.models import ClosureApplication, ClosureDecision, Problem, Status
+from taizhang.supervision.config import get_config
+from taizhang.supervision.models import (
+    Accountability,
+    ActionState,
+    ExtensionRequest,
+    ExtensionStatus,
+    FormKind,
+    RedItemSubscription,
+    SupervisionAction,
+)
+from taizhang.supervision.timelimits import light_for
+
+if TYPE_CHECKING:
+    from taizhang.accounts.models import User
+
+PER_KIND = 50  # the oldest N of each kind; the counts say how many there are in all
+
+KIND_LABELS = {
+    "triage_opinion": _("待梳理意见"),
+    "report_opinion": _("待处理的举报"),
+    "assign_problem": _("待交办问题"),
+    "reroute_returned": _("退单待重新交办"),
+    "decide_extension": _("延期申请待审批"),
+    "verify_closure": _("销号申请待验收"),
+    "approve_draft": _("督办文书草稿待审批"),
+    "sign_problem": _("待签收问题"),
+    "file_plan": _("待报送整改方案"),
+    "redo_closure": _("销号被退回，需继续整改"),
+    "sign_document": _("待签收督办文书"),
+    "reply_document": _("待回复督办文书"),
+    "red_item": _("关注单位的红灯事项"),
+    "record_accountability": _("待记录问责"),
+}
+LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "none": 3}
+LIGHT_LABELS = {"red": _("红灯：已超期"), "yellow": _("黄灯：临近时限"), "green": _("绿灯"), "none": _("无时限")}
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    kind: str
+    title: str
+    url: str
+    since: dt.datetime  # when it began waiting for this person
+    due: dt.date | None = None
+    light: str = "none"  # red / yellow / green / none
+    workdays_left: int | None = None  # negative: working days overdue
+    problem_id: int | None = None
+    opinion_id: int | None = None
+    action_id: int | None = None
+    detail: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def light_label(self) -> str:
+        return str(LIGHT_LABELS.get(self.light, ""))
+
+    @property
+    def overdue_workdays(self) -> int:
+        return -self.workdays_left if self.workdays_left is not None and self.workdays_left < 0 else 0
+
+
+@dataclass(frozen=True)
+class Todo:
+    items: list[TodoItem]
+    counts: dict[str, int]  # every kind of this person's with how many there are in all
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def labelled_counts(self) -> list[tuple[str, int]]:
+        return [(str(KIND_LABELS[kind]), n) for kind, n in self.counts.items()]
+
+
+def todo_for(user: User) -> Todo:
+    if not user.is_authenticated or not user.is_active:
+        return Todo([], {})
+    on = today()
+    found: dict[str, tuple[int, list[TodoItem]]] = {}
+    role = user.role
+    if role == Role.COORDINATOR:
+        found["triage_opinion"] = _opinions(Opinion.objects.filter(status=OpinionStatus.UNTRIAGED), "triage_opinion")
+        found["assign_problem"] = _problems(Problem.objects.filter(status=Status.NEW), "assign_problem", on, "created")
+        found["reroute_returned"] = _problems(
+            Problem.objects.filter(status=Status.RETURNED), "reroute_returned", on, "updated"
+        )
+        found["decide_extension"] = _extensions(on)
+        found["verify_closure"] = _closures(ClosureApplication.objects.all(), on)
+    if role in (Role.COORDINATOR, Role.LEADER):
+        found["approve_draft"] = _drafts()
+    if role == Role.INSPECTOR:
+        found["verify_closure"] = _closures(ClosureApplication.objects.all(), on)
+    if role == Role.LEADER:
+        found["red_item"] = _red_items(user, on)
+    if role == Role.DISCIPLINE:
+        reports = Opinion.objects.filter(status=OpinionStatus.UNTRIAGED, channel=Channel.REPORT)
+        found["report_opinion"] = _opinions(reports, "report_opinion")
+        found["record_accountability"] = _accountability_to_record()
+    if user.is_unit_role() and user.unit_id:
+        mine = Problem.objects.filter(lead_unit_id=user.unit_id)
+        found["sign_problem"] = _problems(mine.filter(status=Status.ASSIGNED), "sign_problem", on, "sign")
+        plans = mine.filter(status=Status.RECTIFYING, plan_due_on__isnull=False, plan_submitted_at__isnull=True)
+        found["file_plan"] = _problems(plans, "file_plan", on, "plan")
+        found["redo_closure"] = _rejected_closures(mine, on)
+        documents = SupervisionAction.objects.filter(unit_id=user.unit_id, state=ActionState.ISSUED)
+        found["sign_document"] = _documents(
+            documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS), "sign_document"
+        )
+        found["reply_document"] = _documents(
+            documents.filter(replied_at__isnull=True, form_kind__in=REPLYABLE_FORMS), "reply_document"
+        )
+    items = sorted((i for _n, kind_items in found.values() for i in kind_items), key=_urgency)
+    return Todo(items, {kind: n for kind, (n, _items) in found.items() if n})
+
+
+SIGNABLE_FORMS = (FormKind.FORECAST, FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.RECTIFICATION_NOTICE)
+REPLYABLE_FORMS = (
+    FormKind.SUPERVISION_NOTICE,
+    FormKind.CRITICISM,
+    FormKind.ORG_ADJUSTMENT,
+    FormKind.RECTIFICATION_NOTICE,
+)
+
+
+def _urgency(item: TodoItem) -> tuple[int, dt.date, dt.datetime]:
+    return (LIGHT_ORDER.get(item.light, 3), item.due or dt.date.max, item.since)
+
+
+def _problem_url(problem_id: int) -> str:
+    return reverse("problem_detail", args=[problem_id])
+
+
+def _opinions(qs: QuerySet[Opinion], kind: str) -> tuple[int, list[TodoItem]]:
+    rows = list(qs.order_by("received_at", "id").values("id", "text", "received_at")[:PER_KIND])
+    items = [
+        TodoItem(
+            kind,
+            _short(r["text"]),
+            reverse("triage_opinion", args=[r["id"]]),
+            r["received_at"],
+            opinion_id=r["id"],
+        )
+        for r in rows
+    ]
+    return qs.count(), items
+
+
+def _problems(qs: QuerySet[Problem], kind: str, on: dt.date, due_field: str) -> tuple[int, list[TodoItem]]:
+    """due_field: what the person works to — the 签收时限, the 整改方案 limit, or none (the problem's age)."""
+    config = get_config()
+    rows = list(qs.select_related("category").order_by("deadline", "id")[:PER_KIND])
+    items = []
+    for p in rows:
+        due = {"sign": p.sign_due_on, "plan": p.plan_due_on}.get(due_field)
+        light = light_for(p, on, config)
+        since = p.assigned_at if due_field in ("sign", "plan") and p.assigned_at else p.created_at
+        items.append(
+            TodoItem(
+                kind,
+                f"{p.number} {p.title}",
+                _problem_url(p.pk),
+                since,
+                due=due or p.deadline,
+                light=_due_light(due, on) if due else light.color,
+                workdays_left=_workdays_left(due, on) if due else (light.workdays_left or -light.overdue_workdays),
+                problem_id=p.pk,
+            )
+        )
+    return qs.count(), items
+
+
+def _due_light(due: dt.date, on: dt.date) -> str:
+    if due < on:
+        return "red"
+    return "yellow" if get_config().calendar.workdays_between(on, due) <= 1 else "green"
+
+
+def _workdays_left(due: dt.date, on: dt.date) -> int:
+    cal = get_config().calendar
+    return cal.workdays_between(on, due) if due >= on else -cal.workdays_between(due, on)
+
+
+def _extensions(on: dt.date) -> tuple[int, list[TodoItem]]:
+    qs = ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).select_related("problem")
+    items = [
+        TodoItem(
+            "decide_extension",
+            f"{r.problem.number} {r.problem.title}",
+            _problem_url(r.problem_id),
+            r.requested_at,
+            due=r.old_deadline,
+            light=_due_light(r.old_deadline, on),
+            problem_id=r.problem_id,
+            detail=str(_("申请延至 %(date)s") % {"date": r.new_deadline.isoformat()}),
+        )
+        for r in qs.order_by("requested_at", "id")[:PER_KIND]
+    ]
+    return qs.count(), items
+
+
+def _closures(qs: QuerySet[ClosureApplication], on: dt.date) -> tuple[int, list[TodoItem]]:
+    pending = qs.filter(decision=ClosureDecision.PENDING, problem__status=Status.VERIFYING).select_related("problem")
+    items = [
+        TodoItem(
+            "verify_closure",
+            f"{c.problem.number} {c.problem.title}",
+            _problem_url(c.problem_id),
+            c.applied_at,
+            due=c.problem.deadline,
+            problem_id=c.problem_id,
+        )
+        for c in pending.order_by("applied_at", "id")[:PER_KIND]
+    ]
+    return pending.count(), items
+
+
+def _rejected_closures(mine: QuerySet[Problem], on: dt.date) -> tuple[int, list[TodoItem]]:
+    """Problems back under rectification whose latest 销号 application was rejected."""
+    latest = ClosureApplication.objects.filter(problem=OuterRef("pk")).order_by("-applied_at", "-id")
+    qs = mine.filter(status=Status.RECTIFYING).annotate(last_decision=Subquery(latest.values("decision")[:1]))
+    return _problems(qs.filter(last_decision=ClosureDecision.REJECTED), "redo_closure", on, "")
+
+
+def _drafts() -> tuple[int, list[TodoItem]]:
+    qs = SupervisionAction.objects.filter(state=ActionState.DRAFT).select_related("problem", "unit")
+    now_day = today()
+    items = []
+    for a in qs.order_by("fired_at", "id")[:PER_KIND]:
+        age = (now_day - a.fired_at.date()).days
+        items.append(
+            TodoItem(
+                "approve_draft",
+                f"{a.problem.number if a.problem else a.unit.name}《{a.title}》",
+                reverse("supervision_document", args=[a.pk]),
+                a.fired_at,
+                light="red" if age >= 3 else "yellow",
+                problem_id=a.problem_id,
+                action_id=a.pk,
+                detail=str(_("草稿已起草 %(days)s 天") % {"days": age}),
+            )
+        )
+    return qs.count(), items
+
+
+def _documents(qs: QuerySet[SupervisionAction], kind: str) -> tuple[int, list[TodoItem]]:
+    items = [
+        TodoItem(
+            kind,
+            f"《{a.title}》{a.doc_number}",
+            reverse("supervision_document", args=[a.pk]),
+            a.fired_at,
+            light="red" if a.rung.is_red else "none",
+            problem_id=a.problem_id,
+            action_id=a.pk,
+        )
+        for a in qs.select_related("rung").order_by("fired_at", "id")[:PER_KIND]
+    ]
+    return qs.count(), items
+
+
+def _red_items(user: User, on: dt.date) -> tuple[int, list[TodoItem]]:
+    units = RedItemSubscription.objects.filter(user=user).values_list("unit_id", flat=True)
+    qs = Problem.objects.filter(lead_unit_id__in=list(units), status__in=(Status.ASSIGNED, Status.RECTIFYING))
+    qs = qs.filter(deadline__lt=on)
+    return _problems(qs, "red_item", on, "")
+
+
+def _accountability_to_record() -> tuple[int, list[TodoItem]]:
+    recorded = Accountability.objects.filter(action=OuterRef("pk"))
+    qs = SupervisionAction.objects.filter(
+        state=ActionState.ISSUED, form_kind__in=(FormKind.CRITICISM, FormKind.ORG_ADJUSTMENT)
+    ).exclude(Exists(recorded))
+    return _documents(qs, "record_accountability")
+
+
+def _short(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
