@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from taizhang.accounts.models import Unit, UnitKind, User
+from taizhang.accounts.models import Role, Unit, UnitKind, User
 from taizhang.campaigns.models import Campaign, Stage, StageKind
 from taizhang.clock import travel_to
 from taizhang.demo import county, import_files
@@ -29,6 +29,9 @@ from taizhang.intake.models import Opinion
 from taizhang.problems import actions
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.models import Category, Problem
+from taizhang.supervision import actions as supervision
+from taizhang.supervision.models import ActionState, SupervisionAction
+from taizhang.supervision.scheduler import sweep
 
 # Stage windows in days relative to the load day: the story sits in 整改落实, with the look-back ahead.
 STAGES = [
@@ -39,6 +42,11 @@ STAGES = [
 ]
 PROGRESS_EVERY = 250
 IMPORT_DAY = -15  # the office brings in its parent questionnaire and its pre-Taizhang ledger
+SWEEP_MINUTE = 8 * 60 + 30  # the scheduler's morning run
+REPLY_TEXT = (
+    "已召开专题会议研究整改：一是约谈相关责任人，二是逐项制定整改措施和完成时限，三是建立周调度制度，"
+    "整改完成后及时申请销号。"
+)
 
 
 @dataclass
@@ -60,6 +68,7 @@ class DemoLoader:
         self.opinions: dict[int, Opinion] = {}
         self.problems: dict[int, Problem] = {}
         self.received = 0
+        self.unanswered: set[int] = set()
 
     def load(self) -> Loaded:
         self._create_units()
@@ -78,12 +87,46 @@ class DemoLoader:
             "decide": self._decide,
             "reopen": self._reopen,
         }
+        next_sweep: int | None = None
         for step in self.story.steps:
+            if next_sweep is None:
+                next_sweep = (step.at // DAY) * DAY + SWEEP_MINUTE
+            while step.at >= next_sweep:  # the scheduler's morning run, on every day of the story
+                self._supervise(next_sweep)
+                next_sweep += DAY
             with travel_to(self.moment(step.at)):
                 handlers[step.action](step)
         with travel_to(self.moment(IMPORT_DAY * DAY + 10 * 60)):
             self._import_files()
+        while next_sweep is not None and next_sweep < 0:  # up to yesterday; today's is the running scheduler's
+            self._supervise(next_sweep)
+            next_sweep += DAY
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
+
+    def _supervise(self, minute: int) -> None:
+        """One morning of 督办, as the office lives it: the scheduler runs; the coordinator approves the heavy
+        forms drafted the day before (declining one in four after talking to the unit); units answer two in three
+        of the 督办 documents they received the day before."""
+        with travel_to(self.moment(minute)):
+            sweep()
+            yesterday = self.moment(minute) - dt.timedelta(hours=12)
+            coordinator = self.users["coord"]
+            for action in SupervisionAction.objects.filter(state=ActionState.DRAFT, fired_at__lt=yesterday):
+                decline = action.pk % 4 == 0
+                note = "已约谈单位主要负责人，限期整改，暂不通报" if decline else "同意印发"
+                supervision.do_review_document(action, actor=coordinator, approve=not decline, note=note)
+            unanswered = SupervisionAction.objects.filter(
+                state=ActionState.ISSUED,
+                form_kind__in=supervision.REPLYABLE,
+                replied_at__isnull=True,
+                fired_at__lt=yesterday,
+            ).exclude(pk__in=self.unanswered)
+            for action in unanswered:
+                officer = User.objects.filter(unit_id=action.unit_id, role=Role.UNIT_OFFICER, is_active=True).first()
+                if officer is None or action.pk % 3 == 0:
+                    self.unanswered.add(action.pk)  # some units never answer: the coordinator sees it
+                    continue
+                supervision.do_reply_document(action, actor=officer, text=REPLY_TEXT)
 
     def moment(self, minutes: int) -> dt.datetime:
         return self.midnight + dt.timedelta(minutes=minutes)

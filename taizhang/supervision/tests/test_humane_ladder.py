@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import now
@@ -174,7 +175,8 @@ def _check_run(since_id: int, at_moment: dt.datetime) -> int:
             assert action.problem is not None and action.problem.status == Status.ASSIGNED  # not yet signed
         if action.form_kind in actions.HEAVY_FORMS:
             assert action.state in (ActionState.DRAFT, ActionState.SKIPPED) and not action.doc_number
-        assert action.fired_at == at_moment and (action.issued_on is None or action.issued_on == at_moment.date())
+        issued = action.issued_on
+        assert action.fired_at == at_moment and (issued is None or issued == timezone.localdate(at_moment))
     assert all(n == 1 for n in per_problem.values()), per_problem
     _documents_follow_issue_dates()
     return len(per_problem)
@@ -185,8 +187,9 @@ def test_the_demo_countys_first_sweep_and_a_three_week_outage_send_no_back_dated
     first_day = now().replace(microsecond=0)  # the day a newcomer runs scripts/run
     with time_machine.travel(first_day, tick=False):
         before = Notification.objects.count()
-        sweep()
-        documents = _check_run(0, first_day)
+        played = SupervisionAction.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        sweep()  # the demo played its 督办 day by day up to yesterday; this is the running scheduler's first run
+        documents = _check_run(played, first_day)
         assert documents > 0
         sent = Notification.objects.order_by("id")[before:]
         assert all(n.created_at == first_day for n in sent)
