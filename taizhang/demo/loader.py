@@ -30,7 +30,7 @@ from taizhang.problems import actions
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.models import Category, Problem
 from taizhang.supervision import actions as supervision
-from taizhang.supervision.models import ActionState, SupervisionAction
+from taizhang.supervision.models import ActionState, FormKind, SupervisionAction
 from taizhang.supervision.scheduler import sweep
 
 # Stage windows in days relative to the load day: the story sits in 整改落实, with the look-back ahead.
@@ -115,6 +115,16 @@ class DemoLoader:
                 decline = action.pk % 4 == 0
                 note = "已约谈单位主要负责人，限期整改，暂不通报" if decline else "同意印发"
                 supervision.do_review_document(action, actor=coordinator, approve=not decline, note=note)
+            unsigned = SupervisionAction.objects.filter(
+                state=ActionState.ISSUED,
+                form_kind__in=(FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.RECTIFICATION_NOTICE),
+                signed_at__isnull=True,
+                fired_at__lt=yesterday,
+            )
+            for action in unsigned:
+                officer = self._officer(action.unit_id)
+                if officer is not None and action.pk % 5:  # one in five is left unsigned, for the 待办 to show
+                    supervision.do_sign_document(action, actor=officer)
             unanswered = SupervisionAction.objects.filter(
                 state=ActionState.ISSUED,
                 form_kind__in=supervision.REPLYABLE,
@@ -122,11 +132,14 @@ class DemoLoader:
                 fired_at__lt=yesterday,
             ).exclude(pk__in=self.unanswered)
             for action in unanswered:
-                officer = User.objects.filter(unit_id=action.unit_id, role=Role.UNIT_OFFICER, is_active=True).first()
+                officer = self._officer(action.unit_id)
                 if officer is None or action.pk % 3 == 0:
                     self.unanswered.add(action.pk)  # some units never answer: the coordinator sees it
                     continue
                 supervision.do_reply_document(action, actor=officer, text=REPLY_TEXT)
+
+    def _officer(self, unit_id: int) -> User | None:
+        return User.objects.filter(unit_id=unit_id, role=Role.UNIT_OFFICER, is_active=True).order_by("id").first()
 
     def moment(self, minutes: int) -> dt.datetime:
         return self.midnight + dt.timedelta(minutes=minutes)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Role
@@ -21,6 +22,7 @@ from taizhang.clock import today
 from taizhang.intake.models import Channel, Opinion, OpinionStatus
 from taizhang.problems.models import ClosureApplication, ClosureDecision, Problem, Status
 from taizhang.supervision.config import get_config
+from taizhang.supervision.documents import REPLY_WORKDAYS
 from taizhang.supervision.models import (
     Accountability,
     ActionState,
@@ -52,6 +54,20 @@ KIND_LABELS = {
     "reply_document": _("待回复督办文书"),
     "red_item": _("关注单位的红灯事项"),
     "record_accountability": _("待记录问责"),
+}
+# How many working days each kind of item may wait before it is late (its own time limit, where the item has none
+# of its own): the 回复时限 of a 督办 document is the one the document itself states.
+SERVICE_WORKDAYS = {
+    "triage_opinion": 3,
+    "report_opinion": 3,
+    "assign_problem": 3,
+    "reroute_returned": 2,
+    "decide_extension": 2,
+    "verify_closure": 5,
+    "approve_draft": 2,
+    "sign_document": 1,
+    "reply_document": REPLY_WORKDAYS,
+    "record_accountability": 10,
 }
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "none": 3}
 LIGHT_LABELS = {"red": _("红灯：已超期"), "yellow": _("黄灯：临近时限"), "green": _("绿灯"), "none": _("无时限")}
@@ -129,9 +145,11 @@ def todo_for(user: User) -> Todo:
         found["file_plan"] = _problems(plans, "file_plan", on, "plan")
         found["redo_closure"] = _rejected_closures(mine, on)
         documents = SupervisionAction.objects.filter(unit_id=user.unit_id, state=ActionState.ISSUED)
-        found["sign_document"] = _documents(
-            documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS), "sign_document"
+        # A 预报单 asks the unit to sign the problem: once the problem is signed there is nothing left to sign for.
+        unsigned = documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS).exclude(
+            form_kind=FormKind.FORECAST, problem__status__in=SIGNED_STATUSES
         )
+        found["sign_document"] = _documents(unsigned, "sign_document")
         found["reply_document"] = _documents(
             documents.filter(replied_at__isnull=True, form_kind__in=REPLYABLE_FORMS), "reply_document"
         )
@@ -139,6 +157,7 @@ def todo_for(user: User) -> Todo:
     return Todo(items, {kind: n for kind, (n, _items) in found.items() if n})
 
 
+SIGNED_STATUSES = (Status.RECTIFYING, Status.VERIFYING, Status.CLOSED)
 SIGNABLE_FORMS = (FormKind.FORECAST, FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.RECTIFICATION_NOTICE)
 REPLYABLE_FORMS = (
     FormKind.SUPERVISION_NOTICE,
@@ -158,16 +177,12 @@ def _problem_url(problem_id: int) -> str:
 
 def _opinions(qs: QuerySet[Opinion], kind: str) -> tuple[int, list[TodoItem]]:
     rows = list(qs.order_by("received_at", "id").values("id", "text", "received_at")[:PER_KIND])
-    items = [
-        TodoItem(
-            kind,
-            _short(r["text"]),
-            reverse("triage_opinion", args=[r["id"]]),
-            r["received_at"],
-            opinion_id=r["id"],
-        )
-        for r in rows
-    ]
+    on = today()
+    items = []
+    for r in rows:
+        due, light, left = _service(kind, r["received_at"], on)
+        url = reverse("triage_opinion", args=[r["id"]])
+        items.append(TodoItem(kind, _short(r["text"]), url, r["received_at"], due, light, left, opinion_id=r["id"]))
     return qs.count(), items
 
 
@@ -177,14 +192,19 @@ def _problems(qs: QuerySet[Problem], kind: str, on: dt.date, due_field: str) -> 
     rows = list(qs.select_related("category").order_by("deadline", "id")[:PER_KIND])
     items = []
     for p in rows:
+        title, url = f"{p.number} {p.title}", _problem_url(p.pk)
+        if kind in SERVICE_WORKDAYS:  # waiting on the bureau: its own service limit, counted from creation
+            limit, color, left = _service(kind, p.created_at, on)
+            items.append(TodoItem(kind, title, url, p.created_at, limit, color, left, problem_id=p.pk))
+            continue
         due = {"sign": p.sign_due_on, "plan": p.plan_due_on}.get(due_field)
         light = light_for(p, on, config)
-        since = p.assigned_at if due_field in ("sign", "plan") and p.assigned_at else p.created_at
+        since = p.assigned_at if p.assigned_at else p.created_at
         items.append(
             TodoItem(
                 kind,
-                f"{p.number} {p.title}",
-                _problem_url(p.pk),
+                title,
+                url,
                 since,
                 due=due or p.deadline,
                 light=_due_light(due, on) if due else light.color,
@@ -193,6 +213,12 @@ def _problems(qs: QuerySet[Problem], kind: str, on: dt.date, due_field: str) -> 
             )
         )
     return qs.count(), items
+
+
+def _service(kind: str, since: dt.datetime, on: dt.date) -> tuple[dt.date, str, int]:
+    """Due date, light and working days left of an item that waits on its kind's service limit."""
+    due = get_config().calendar.add_workdays(timezone.localdate(since), SERVICE_WORKDAYS[kind])
+    return due, _due_light(due, on), _workdays_left(due, on)
 
 
 def _due_light(due: dt.date, on: dt.date) -> str:
@@ -214,8 +240,7 @@ def _extensions(on: dt.date) -> tuple[int, list[TodoItem]]:
             f"{r.problem.number} {r.problem.title}",
             _problem_url(r.problem_id),
             r.requested_at,
-            due=r.old_deadline,
-            light=_due_light(r.old_deadline, on),
+            *_service("decide_extension", r.requested_at, on),
             problem_id=r.problem_id,
             detail=str(_("申请延至 %(date)s") % {"date": r.new_deadline.isoformat()}),
         )
@@ -232,7 +257,7 @@ def _closures(qs: QuerySet[ClosureApplication], on: dt.date) -> tuple[int, list[
             f"{c.problem.number} {c.problem.title}",
             _problem_url(c.problem_id),
             c.applied_at,
-            due=c.problem.deadline,
+            *_service("verify_closure", c.applied_at, on),
             problem_id=c.problem_id,
         )
         for c in pending.order_by("applied_at", "id")[:PER_KIND]
@@ -252,14 +277,14 @@ def _drafts() -> tuple[int, list[TodoItem]]:
     now_day = today()
     items = []
     for a in qs.order_by("fired_at", "id")[:PER_KIND]:
-        age = (now_day - a.fired_at.date()).days
+        age = (now_day - timezone.localdate(a.fired_at)).days
         items.append(
             TodoItem(
                 "approve_draft",
                 f"{a.problem.number if a.problem else a.unit.name}《{a.title}》",
                 reverse("supervision_document", args=[a.pk]),
                 a.fired_at,
-                light="red" if age >= 3 else "yellow",
+                *_service("approve_draft", a.fired_at, now_day),
                 problem_id=a.problem_id,
                 action_id=a.pk,
                 detail=str(_("草稿已起草 %(days)s 天") % {"days": age}),
@@ -269,18 +294,13 @@ def _drafts() -> tuple[int, list[TodoItem]]:
 
 
 def _documents(qs: QuerySet[SupervisionAction], kind: str) -> tuple[int, list[TodoItem]]:
-    items = [
-        TodoItem(
-            kind,
-            f"《{a.title}》{a.doc_number}",
-            reverse("supervision_document", args=[a.pk]),
-            a.fired_at,
-            light="red" if a.rung.is_red else "none",
-            problem_id=a.problem_id,
-            action_id=a.pk,
-        )
-        for a in qs.select_related("rung").order_by("fired_at", "id")[:PER_KIND]
-    ]
+    on = today()
+    items = []
+    for a in qs.select_related("rung").order_by("fired_at", "id")[:PER_KIND]:
+        since = a.reviewed_at or a.fired_at  # an approved draft reached the unit when it was approved
+        title, url = f"《{a.title}》{a.doc_number}", reverse("supervision_document", args=[a.pk])
+        due, light, left = _service(kind, since, on)
+        items.append(TodoItem(kind, title, url, since, due, light, left, problem_id=a.problem_id, action_id=a.pk))
     return qs.count(), items
 
 

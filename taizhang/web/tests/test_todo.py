@@ -66,17 +66,21 @@ def test_each_role_sees_what_it_must_do_after_each_step(client: Client, cast: Si
 
         problem = problem_actions.do_sign_problem(Problem.objects.get(pk=problem.pk), actor=cast.officer)
         todo = todo_for(cast.officer)
-        assert todo.counts == {"file_plan": 1, "sign_document": 1}
+        assert todo.counts == {"file_plan": 1}  # signing the problem answers its 预报单 too
         plan = next(i for i in todo.items if i.kind == "file_plan")
         assert plan.due == problem.plan_due_on and plan.workdays_left is not None and plan.workdays_left >= 0
         problem_actions.do_submit_plan(problem, actor=cast.officer, text="约谈涉事教师，清退费用。")
-        assert kinds(cast.officer) == {"sign_document": 1}
+        assert kinds(cast.officer) == {}
 
         traveller.move_to(at(D(2026, 11, 12), 9))  # overdue: the 督办单, red for the leader who follows the unit
         sweep()
         officer = todo_for(cast.officer)
-        assert officer.counts == {"sign_document": 2, "reply_document": 1}
-        assert officer.items[0].light == "red"  # the red 督办单 first
+        assert officer.counts == {"sign_document": 1, "reply_document": 1}
+        # Sign within a working day, answer within the 回复时限 the document states (3 working days): signing first.
+        assert [(i.kind, i.due, i.light) for i in officer.items] == [
+            ("sign_document", D(2026, 11, 13), "yellow"),
+            ("reply_document", D(2026, 11, 17), "green"),
+        ]
         assert kinds(cast.leader) == {"red_item": 1}
 
         traveller.move_to(at(D(2026, 11, 18), 9))
@@ -92,7 +96,7 @@ def test_each_role_sees_what_it_must_do_after_each_step(client: Client, cast: Si
         supervision_actions.do_review_document(action, actor=cast.leader, approve=True)
         assert "approve_draft" not in kinds(cast.coordinator)
         assert kinds(cast.discipline) == {"report_opinion": 1, "record_accountability": 1}
-        assert kinds(cast.officer) == {"sign_document": 3, "reply_document": 2}
+        assert kinds(cast.officer) == {"sign_document": 2, "reply_document": 2}
 
         supervision_actions.do_request_extension(
             Problem.objects.get(pk=problem.pk), actor=cast.officer, new_deadline=D(2026, 11, 18), reason="需家长配合"
@@ -101,12 +105,12 @@ def test_each_role_sees_what_it_must_do_after_each_step(client: Client, cast: Si
 
         client.force_login(cast.officer)  # the same list through the API and on the home page
         body = client.get("/api/v1/todo").json()
-        assert body["counts"] == {"sign_document": 3, "reply_document": 2} and body["total"] == 5
+        assert body["counts"] == {"sign_document": 2, "reply_document": 2} and body["total"] == 4
         assert (
-            body["items"][0]["kind_name"] in ("待签收督办文书", "待回复督办文书") and body["items"][0]["light"] == "red"
+            body["items"][0]["kind_name"] in ("待签收督办文书", "待回复督办文书") and body["items"][0]["light"] == "red"  # a week on
         )
         home = client.get(reverse("home")).content.decode()
-        assert "我的待办" in home and "待回复督办文书" in home and "共 5 项" in home
+        assert "我的待办" in home and "待回复督办文书" in home and "共 4 项" in home
 
 
 def test_the_todo_of_someone_with_nothing_to_do_says_so(client: Client, cast: SimpleNamespace) -> None:
