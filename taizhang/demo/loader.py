@@ -87,6 +87,10 @@ class DemoLoader:
             "decide": self._decide,
             "reopen": self._reopen,
         }
+        with travel_to(self.moment(self.story.steps[0].at if self.story.steps else 0)):
+            # 局长 follows every school's red items, the deputy every office's (订阅 by group, not 41 buttons).
+            supervision.do_set_group_subscription(self.users["leader"], UnitKind.SCHOOL, subscribed=True)
+            supervision.do_set_group_subscription(self.users["leader2"], UnitKind.OFFICE, subscribed=True)
         next_sweep: int | None = None
         for step in self.story.steps:
             if next_sweep is None:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 
-from taizhang.accounts.models import Role, Unit
+from taizhang.accounts.models import Role, Unit, UnitKind
 from taizhang.audit.events import append_events, new_event, record_event
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import now, today
@@ -660,6 +660,7 @@ def do_record_accountability(
 
 
 @transaction.atomic
+@transaction.atomic
 def do_set_red_item_subscription(user: User, unit: Unit, *, subscribed: bool) -> bool:
     _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
     if subscribed:
@@ -672,6 +673,33 @@ def do_set_red_item_subscription(user: User, unit: Unit, *, subscribed: bool) ->
             actor=user,
             summary=f"{'订阅' if subscribed else '取消订阅'}{unit.name}的红灯事项",
             data={"unit": unit.pk, "subscribed": subscribed},
+        )
+    return changed
+
+
+GROUP_KINDS = (UnitKind.OFFICE, UnitKind.SCHOOL, UnitKind.KINDERGARTEN)
+
+
+@transaction.atomic
+def do_set_group_subscription(user: User, kind: str, *, subscribed: bool) -> bool:
+    """Follow the red items of a whole group of units (all offices, all schools, all kindergartens), including
+    units added to the group later."""
+    _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
+    if kind not in GROUP_KINDS:
+        raise ActionError(gettext("只能按股室、学校或幼儿园整组订阅。"))
+    label = UnitKind(kind).label
+    if subscribed:
+        _, changed = RedItemSubscription.objects.get_or_create(
+            user=user, unit=None, unit_kind=kind, defaults={"created_at": now()}
+        )
+    else:
+        changed = RedItemSubscription.objects.filter(user=user, unit_kind=kind).delete()[0] > 0
+    if changed:
+        record_event(
+            Verb.SUBSCRIPTION_CHANGED,
+            actor=user,
+            summary=f"{'订阅' if subscribed else '取消订阅'}全部{label}的红灯事项",
+            data={"unit_kind": kind, "subscribed": subscribed},
         )
     return changed
 

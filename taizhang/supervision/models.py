@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.accounts.models import UnitKind
 from taizhang.lib.workdays import Arrangement, parse_arrangement
 from taizhang.problems.models import RectificationKind
 
@@ -292,19 +293,32 @@ class Notification(models.Model):
 
 
 class RedItemSubscription(models.Model):
-    """A leader follows one unit's red items (超期督办 and above)."""
+    """A leader follows the red items (超期督办 and above) of one unit, or of a whole group of units ("all schools"),
+    which takes in the units added to that group later."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("accounts.Unit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "accounts.Unit", verbose_name=_("单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit_kind = models.CharField(_("单位类别"), max_length=20, choices=UnitKind.choices, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("红灯事项订阅")
         verbose_name_plural = _("红灯事项订阅")
-        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="one_subscription_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="one_subscription_per_unit"),
+            models.UniqueConstraint(
+                fields=["user", "unit_kind"], condition=~Q(unit_kind=""), name="one_subscription_per_unit_kind"
+            ),
+            models.CheckConstraint(
+                condition=(Q(unit__isnull=False) & Q(unit_kind="")) | (Q(unit__isnull=True) & ~Q(unit_kind="")),
+                name="subscription_to_a_unit_or_a_group",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.unit}"
+        return f"{self.user} → {self.unit or self.get_unit_kind_display()}"
 
 
 class Sanction(models.TextChoices):

@@ -13,7 +13,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from taizhang.accounts.models import UNIT_ROLES, User
+from taizhang.accounts.models import UNIT_ROLES, Unit, User
 from taizhang.clock import now
 from taizhang.supervision.models import Notification, RedItemSubscription
 
@@ -55,6 +55,8 @@ class Recipients:
     def __init__(self) -> None:
         self._members: dict[int, list[User]] = {}
         self._subscribers: dict[int, list[User]] = {}
+        self._group_subscribers: dict[str, list[User]] | None = None  # unit kind → followers of the whole group
+        self._kinds: dict[int, str] = {}
 
     def preload(self, unit_ids: set[int]) -> None:
         """Two queries for every unit of a batch, instead of two per unit."""
@@ -69,7 +71,9 @@ class Recipients:
             self._members[user.unit_id].append(user)
         subs = RedItemSubscription.objects.filter(unit_id__in=missing, user__is_active=True).select_related("user")
         for sub in subs:
+            assert sub.unit_id is not None
             self._subscribers[sub.unit_id].append(sub.user)
+        self._kinds.update(Unit.objects.filter(pk__in=missing).values_list("pk", "kind"))
 
     def unit_members(self, unit_id: int) -> list[User]:
         if unit_id not in self._members:
@@ -77,10 +81,19 @@ class Recipients:
         return self._members[unit_id]
 
     def red_item_subscribers(self, unit_id: int) -> list[User]:
+        """Who follows this unit's red items: by the unit, or by its whole group ("all schools")."""
         if unit_id not in self._subscribers:
             subs = RedItemSubscription.objects.filter(unit_id=unit_id, user__is_active=True).select_related("user")
             self._subscribers[unit_id] = [s.user for s in subs]
-        return self._subscribers[unit_id]
+        if unit_id not in self._kinds:
+            self._kinds[unit_id] = Unit.objects.filter(pk=unit_id).values_list("kind", flat=True).first() or ""
+        if self._group_subscribers is None:
+            self._group_subscribers = {}
+            groups = RedItemSubscription.objects.exclude(unit_kind="").filter(user__is_active=True)
+            for sub in groups.select_related("user"):
+                self._group_subscribers.setdefault(sub.unit_kind, []).append(sub.user)
+        followers = self._subscribers[unit_id] + self._group_subscribers.get(self._kinds[unit_id], [])
+        return list({u.pk: u for u in followers}.values())
 
 
 def notify(users: Iterable[User], message: Message) -> list[Notification]:

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from taizhang.accounts.models import Role
+from taizhang.accounts.models import Role, UnitKind
 from taizhang.clock import now
 from taizhang.errors import ActionError, NotAllowed
 from taizhang.lib.workdays import official_arrangements
@@ -215,15 +215,27 @@ def subscriptions(request: AuthedHttpRequest) -> HttpResponse:
     if request.user.role not in SUBSCRIBERS:
         raise PermissionDenied(gettext("只有局领导、牵头部门和纪检组可以订阅红灯事项。"))
     if request.method == "POST":
+        subscribed = bool(request.POST.get("subscribed"))
+        if "group" in request.POST:
+            try:
+                actions.do_set_group_subscription(request.user, request.POST["group"], subscribed=subscribed)
+            except ActionError as exc:
+                report_action_error(request, None, exc)
+                return redirect("supervision_subscriptions")
+            messages.success(request, gettext("已订阅。") if subscribed else gettext("已取消订阅。"))
+            return redirect("supervision_subscriptions")
         form = SubscriptionForm(request.POST)
         if form.is_valid():
-            subscribed = form.cleaned_data["subscribed"]
             actions.do_set_red_item_subscription(request.user, form.cleaned_data["unit"], subscribed=subscribed)
             messages.success(request, gettext("已订阅。") if subscribed else gettext("已取消订阅。"))
         return redirect("supervision_subscriptions")
-    mine = set(RedItemSubscription.objects.filter(user=request.user).values_list("unit_id", flat=True))
-    units = [(u, u.pk in mine) for u in SubscriptionForm().fields["unit"].queryset]  # type: ignore[attr-defined]
-    return render(request, "supervision/subscriptions.html", {"units": units})
+    subs = RedItemSubscription.objects.filter(user=request.user)
+    mine = {u for u in subs.values_list("unit_id", flat=True) if u is not None}
+    kinds = {k for k in subs.values_list("unit_kind", flat=True) if k}
+    groups = [(kind, UnitKind(kind).label, kind in kinds) for kind in actions.GROUP_KINDS]
+    all_units = SubscriptionForm().fields["unit"].queryset  # type: ignore[attr-defined]
+    units = [(u, u.pk in mine, u.kind in kinds) for u in all_units]
+    return render(request, "supervision/subscriptions.html", {"units": units, "groups": groups})
 
 
 @login_required

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -305,8 +305,11 @@ def _documents(qs: QuerySet[SupervisionAction], kind: str) -> tuple[int, list[To
 
 
 def _red_items(user: User, on: dt.date) -> tuple[int, list[TodoItem]]:
-    units = RedItemSubscription.objects.filter(user=user).values_list("unit_id", flat=True)
-    qs = Problem.objects.filter(lead_unit_id__in=list(units), status__in=(Status.ASSIGNED, Status.RECTIFYING))
+    subs = RedItemSubscription.objects.filter(user=user)
+    units = [u for u in subs.values_list("unit_id", flat=True) if u is not None]
+    kinds = [k for k in subs.values_list("unit_kind", flat=True) if k]
+    followed = Q(lead_unit_id__in=units) | Q(lead_unit__kind__in=kinds)
+    qs = Problem.objects.filter(followed, status__in=(Status.ASSIGNED, Status.RECTIFYING))
     qs = qs.filter(deadline__lt=on)
     return _problems(qs, "red_item", on, "")
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from taizhang.audit.models import AuditEvent, Verb
-from taizhang.supervision.models import Notification
+from taizhang.supervision.models import Notification, RedItemSubscription
 from taizhang.supervision.scheduler import sweep
 from taizhang.supervision.tests.helpers import assign, at, new_problem
 
@@ -68,3 +68,28 @@ def test_it_lists_notifications_in_the_api(client: Client, cast: SimpleNamespace
     assert client.post("/api/v1/supervision/notifications/read").json() == {"marked": 1}
     actions = client.get("/api/v1/supervision/actions").json()
     assert actions["items"][0]["doc_number"] == "青教预〔2026〕1号"
+
+
+def test_a_leader_follows_all_schools_at_once_including_a_school_added_later(
+    client: Client, cast: SimpleNamespace
+) -> None:
+    from taizhang.accounts.models import Unit, UnitKind
+    from taizhang.web.todo import todo_for
+
+    client.force_login(cast.leader)
+    response = client.post(reverse("supervision_subscriptions"), {"group": "school", "subscribed": "on"})
+    assert response.status_code == 302
+    assert client.post(reverse("supervision_subscriptions"), {"group": "bureau", "subscribed": "on"}).status_code == 302
+    assert RedItemSubscription.objects.filter(user=cast.leader).count() == 1  # 局机关 is not a group one follows
+    page = client.get(reverse("supervision_subscriptions")).content.decode()
+    assert "已随类别订阅" in page and 'id="unsubscribe-school"' in page
+    later = Unit.objects.create(name="青溪县新城学校", kind=UnitKind.SCHOOL, parent=cast.bureau)
+    with time_machine.travel(at(D(2026, 11, 2)), tick=False) as traveller:
+        at_school = assign(cast, new_problem(cast, "食堂卫生"), milestone_on=D(2026, 11, 3), unit=later)
+        assign(cast, new_problem(cast, "乱收费"), milestone_on=D(2026, 11, 3))  # an office's: not followed
+        traveller.move_to(at(D(2026, 11, 12)))
+        sweep()
+        titles = list(Notification.objects.filter(recipient=cast.leader).values_list("title", flat=True))
+        assert len(titles) == 1 and titles[0].startswith(f"{at_school.number} 督办：青教督〔2026〕")
+        assert [i.problem_id for i in todo_for(cast.leader).items if i.kind == "red_item"] == [at_school.pk]
+    assert AuditEvent.objects.filter(verb=Verb.SUBSCRIPTION_CHANGED, data__unit_kind="school").count() == 1

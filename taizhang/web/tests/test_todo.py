@@ -107,7 +107,8 @@ def test_each_role_sees_what_it_must_do_after_each_step(client: Client, cast: Si
         body = client.get("/api/v1/todo").json()
         assert body["counts"] == {"sign_document": 2, "reply_document": 2} and body["total"] == 4
         assert (
-            body["items"][0]["kind_name"] in ("待签收督办文书", "待回复督办文书") and body["items"][0]["light"] == "red"  # a week on
+            body["items"][0]["kind_name"] in ("待签收督办文书", "待回复督办文书")
+            and body["items"][0]["light"] == "red"  # a week on
         )
         home = client.get(reverse("home")).content.decode()
         assert "我的待办" in home and "待回复督办文书" in home and "共 4 项" in home
