@@ -267,7 +267,8 @@ class ExtensionRequest(models.Model):
 
 
 class Notification(models.Model):
-    """One message in a user's in-app inbox (站内消息); email and SMS copies are sent after commit."""
+    """One message in a user's in-app inbox (站内消息). A red item's SMS goes out after commit; email comes once a day
+    as one digest per person (`notify.send_digests`), so nobody gets forty mails from one sweep."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     title = models.CharField(_("标题"), max_length=200)
@@ -276,6 +277,7 @@ class Notification(models.Model):
     problem = models.ForeignKey("problems.Problem", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("时间"))
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件汇总发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("站内消息")

@@ -1,20 +1,25 @@
-"""Notifications: the in-app inbox row is written in the action's transaction; email (Django's mail backend)
-and SMS (a pluggable sender) go out after commit, so a rolled-back action never tells anyone anything."""
+"""Notifications: the in-app inbox row is written in the action's transaction; a red item's SMS (a pluggable sender)
+goes out after commit, so a rolled-back action never tells anyone anything. Email is a daily digest per person
+(`send_digests`, run by the supervise sweep from DIGEST_TIME on): every message of the day in one mail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from taizhang.accounts.models import UNIT_ROLES, Unit, User
 from taizhang.clock import now
+from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
 from taizhang.supervision.models import Notification, RedItemSubscription
 
 if TYPE_CHECKING:
@@ -119,10 +124,9 @@ def notify_many(batch: Sequence[tuple[Iterable[User], Message]]) -> list[Notific
             )
             for u in unique
         ]
-        emails = [u.email for u in unique if u.email]
         phones = [u.phone for u in unique if u.phone] if message.sms else []
-        if emails or phones:
-            copies.append((message, emails, phones))
+        if phones:
+            copies.append((message, [], phones))
     Notification.objects.bulk_create(rows, batch_size=1000)
     if copies:
 
@@ -146,3 +150,46 @@ def _send_copies(message: Message, emails: Sequence[str], phones: Sequence[str])
             sender.send(phone, f"【台账】{message.title}")
     except Exception:  # a mail server down must not undo what was already committed
         log.exception("notification copies for %r not sent", message.title)
+
+
+DIGEST_TIME = dt.time(17, 30)  # the end of the working day, local time
+DIGEST_JOB = "email_digest"
+
+
+def send_digests(*, force: bool = False) -> int:
+    """Once a day from DIGEST_TIME (or now, with force): one email per person with every message not yet mailed,
+    oldest first. Idempotent: a message is mailed once; a failed mail is tried again at the next run."""
+    from taizhang.supervision.models import SchedulerJob
+
+    moment = now()
+    day = timezone.localdate(moment)
+    if not force:
+        if timezone.localtime(moment).time() < DIGEST_TIME:
+            return 0
+        SchedulerJob.objects.get_or_create(name=DIGEST_JOB)
+        claimed = (
+            SchedulerJob.objects.filter(name=DIGEST_JOB)
+            .filter(Q(last_run_on__isnull=True) | Q(last_run_on__lt=day))
+            .update(last_run_on=day)
+        )
+        if not claimed:
+            return 0
+    pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lte=moment).exclude(recipient__email="")
+    sent = 0
+    for user_id in pending.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):
+        rows = list(pending.filter(recipient_id=user_id).select_related("recipient").order_by("created_at", "id"))
+        user = rows[0].recipient
+        if not user.is_active:
+            continue
+        lines = [f"{chinese_datetime(n.created_at)}  {n.title}" + (f"\n    {n.url}" if n.url else "") for n in rows]
+        subject = f"【台账】{chinese_date(day)}消息汇总：{len(rows)}条"
+        body = f"{user.display_name}：\n\n今天有{len(rows)}条与您有关的消息：\n\n" + "\n".join(lines)
+        body += "\n\n请登录台账查看并办理。此邮件由系统每日汇总发送，请勿回复。"
+        try:
+            send_mail(subject, body, None, [user.email], fail_silently=False)
+        except Exception:  # the mail server down: these stay unmailed and go with the next digest
+            log.exception("digest for user %s not sent", user_id)
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=moment)
+        sent += 1
+    return sent

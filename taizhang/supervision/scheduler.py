@@ -24,7 +24,7 @@ from taizhang.problems.models import Problem, Status
 from taizhang.supervision.actions import LeaseLost, do_issue_unit_notice, do_supervise_batch, do_supervise_problem
 from taizhang.supervision.config import get_config
 from taizhang.supervision.models import SchedulerJob, SupervisionAction, Trigger
-from taizhang.supervision.notify import Recipients
+from taizhang.supervision.notify import Recipients, send_digests
 
 log = logging.getLogger("taizhang.supervise")
 
@@ -41,6 +41,7 @@ class SweepResult:
     failed: list[int] = field(default_factory=list)
     lost: int = 0
     unit_notices: int = 0
+    digests: int = 0
 
 
 def _lease_token(at: dt.datetime) -> dt.datetime:
@@ -157,4 +158,5 @@ def sweep(batch_size: int = BATCH_SIZE, max_batches: int | None = None) -> Sweep
         process_batch(token, ids, result)
         batches += 1
     run_unit_backlog(today(), result)
+    result.digests = send_digests()
     return result

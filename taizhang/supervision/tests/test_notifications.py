@@ -44,7 +44,7 @@ def test_it_notifies_the_unit_and_subscribed_leaders_of_red_items(
     assert "签收超时提醒" in officer[1].body and "到期提醒" not in officer[1].body
     leader_titles = list(Notification.objects.filter(recipient=cast.leader).values_list("title", flat=True))
     assert len(leader_titles) == 1 and "青教督〔2026〕1号" in leader_titles[0]
-    assert [m.to for m in mail.outbox] == [["officer@qx.example"]]  # one email for the one message of that sweep
+    assert mail.outbox == []  # email comes as the day's digest, not one mail per message
     assert "SMS to 13800000001" in caplog.text and caplog.text.count("SMS to") == 1  # only the red item by SMS
     client.force_login(cast.officer)
     page = client.get(reverse("supervision_inbox")).content.decode()
@@ -93,3 +93,28 @@ def test_a_leader_follows_all_schools_at_once_including_a_school_added_later(
         assert len(titles) == 1 and titles[0].startswith(f"{at_school.number} 督办：青教督〔2026〕")
         assert [i.problem_id for i in todo_for(cast.leader).items if i.kind == "red_item"] == [at_school.pk]
     assert AuditEvent.objects.filter(verb=Verb.SUBSCRIPTION_CHANGED, data__unit_kind="school").count() == 1
+
+
+def test_email_comes_as_one_digest_per_person_per_day(cast: SimpleNamespace) -> None:
+    from taizhang.supervision.notify import send_digests
+
+    cast.officer.email = "officer@qx.example"
+    cast.officer.save(update_fields=["email"])
+    with time_machine.travel(at(D(2026, 11, 2), 8, 30), tick=False) as traveller:
+        first = assign(cast, new_problem(cast, "食堂卫生"), milestone_on=D(2026, 11, 3))
+        second = assign(cast, new_problem(cast, "乱收费"), milestone_on=D(2026, 11, 3))
+        sweep()  # two 预报单 for the officer's unit
+        assert mail.outbox == [] and send_digests() == 0  # before 17:30 nothing goes
+        traveller.move_to(at(D(2026, 11, 2), 17, 31))
+        assert sweep().digests == 1
+        assert len(mail.outbox) == 1 and mail.outbox[0].to == ["officer@qx.example"]
+        assert mail.outbox[0].subject == "【台账】2026年11月2日消息汇总：2条"
+        assert first.number in mail.outbox[0].body and second.number in mail.outbox[0].body
+        traveller.move_to(at(D(2026, 11, 2), 18))
+        assert sweep().digests == 0 and send_digests(force=True) == 0  # mailed once only
+        traveller.move_to(at(D(2026, 11, 4), 17, 45))  # the 签收 reminders of the 4th, in that day's digest
+        sweep()
+    assert len(mail.outbox) == 2 and "2026年11月4日" in mail.outbox[1].subject
+    assert "问题预报" not in mail.outbox[1].body
+    assert not Notification.objects.filter(recipient=cast.officer, emailed_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=cast.unit_head, emailed_at__isnull=True).exists()  # no address
