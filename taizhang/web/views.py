@@ -35,9 +35,6 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
         "unread": inbox_of(request.user).filter(read_at__isnull=True).count(),
         "untriaged_count": untriaged.count(),
         "oldest_untriaged": untriaged.order_by("received_at").first(),
-        "to_sign": problems.filter(status=Status.ASSIGNED, lead_unit_id=request.user.unit_id).count()
-        if request.user.is_unit_role()
-        else 0,
     }
     return render(request, "web/home.html", context)
 

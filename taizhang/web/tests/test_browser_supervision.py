@@ -1,6 +1,7 @@
 """Supervision in a real browser, at desktop and phone width: lights, the ladder on the problem page, a 督办单
-signed by the unit, the inbox. Data is built five weeks back so the ladder has climbed by today. It lives here,
-beside the other browser tests, because the session-wide chromium fixture must exist once."""
+signed by the unit, the inbox. Data is built five weeks back and swept every morning since, so the ladder has
+climbed by today. It lives here, beside the other browser tests, because the session-wide chromium fixture must
+exist once."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ pytestmark = pytest.mark.browser
 
 def test_it_shows_the_ladder_and_lets_the_unit_sign_at_phone_width(site: Site, cast: SimpleNamespace) -> None:
     start = today() - dt.timedelta(days=35)  # long enough for the 督办单 even across the Spring Festival
-    with time_machine.travel(at(start), tick=False):
+    with time_machine.travel(at(start), tick=False) as traveller:
         problem = assign(cast, new_problem(cast), milestone_on=start + dt.timedelta(days=1))
-        sweep()
-    sweep()  # today: every missed rung fires once, each dated the day it was due
+        for day in range(35):  # the scheduler's morning run on every day since
+            traveller.move_to(at(start + dt.timedelta(days=day)))
+            sweep()
+    sweep()
     notice = SupervisionAction.objects.get(problem=problem, rung__code="supervision_notice")
 
     page = site.new_page(phone=True)
