@@ -27,6 +27,8 @@ class SupervisionConfig:
     rules: dict[tuple[int | None, str], TimeLimitRule]
     rungs: tuple[Rung, ...]
     templates: dict[str, FormTemplate]
+    # The years whose holiday arrangement (节假日安排) is known; deadlines in any other year are provisional.
+    arranged_years: frozenset[int] = frozenset()
 
     def rule_for(self, category_id: int | None, kind: str) -> TimeLimitRule:
         """The most specific rule: category and kind, then category, then kind, then the catch-all."""
@@ -48,6 +50,7 @@ def load_config() -> SupervisionConfig:
         rules={(r.category_id, r.kind): r for r in TimeLimitRule.objects.all()},
         rungs=tuple(Rung.objects.filter(is_active=True).order_by("level", "id")),
         templates={t.kind: t for t in FormTemplate.objects.all()},
+        arranged_years=frozenset(arrangements),
     )
 
 

@@ -9,4 +9,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"can_triage": user.role in ("coordinator", "admin"), "is_bureau_wide": user.is_bureau_wide()}
+    return {
+        "can_triage": user.role in ("coordinator", "admin"),
+        "is_bureau_wide": user.is_bureau_wide(),
+        "calendar_missing_years": _calendar_missing_years(user),
+    }
+
+
+def _calendar_missing_years(user: Any) -> list[int]:
+    """Coordinators and administrators are warned of a missing holiday arrangement (from the cached config)."""
+    from taizhang.clock import today
+    from taizhang.supervision.calendar_notice import WARNED_ROLES, missing_years
+    from taizhang.supervision.config import get_config
+
+    if user.role not in WARNED_ROLES:
+        return []
+    return missing_years(today(), get_config().arranged_years)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
@@ -50,3 +51,15 @@ def supervision_panel(context: template.Context, problem: Problem) -> dict[str, 
         "decision_form": ExtensionDecisionForm(prefix="extension_decision"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def provisional(day: Any) -> str:
+    """（暂定） after a deadline in a year whose holiday arrangement is not entered yet, with the reason on hover."""
+    from taizhang.supervision.calendar_notice import is_provisional
+    from taizhang.supervision.config import get_config
+
+    if not isinstance(day, dt.date) or not is_provisional(day, get_config().arranged_years):
+        return ""
+    reason = gettext("%(year)s年节假日安排尚未录入，此时限按普通周末推算，录入后可能调整。") % {"year": day.year}
+    return format_html('<span class="provisional" title="{}">{}</span>', reason, gettext("（暂定）"))
