@@ -6,14 +6,21 @@ import json
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.params.models import ParamModel
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from taizhang.accounts.api import units_router, users_router
 from taizhang.accounts.auth import API_AUTH
 from taizhang.api_common import JsonOrFormParser
 from taizhang.errors import ActionError
@@ -21,7 +28,9 @@ from taizhang.i18n import chinese_active
 from taizhang.imports.api import router as imports_router
 from taizhang.intake.api import router as intake_router
 from taizhang.problems.api import router as problems_router
+from taizhang.problems.categories_api import router as categories_router
 from taizhang.supervision.api import router as supervision_router
+from taizhang.supervision.inbox_api import router as inbox_router
 from taizhang.triage.api import router as triage_router
 from taizhang.web.api import router as todo_router
 
@@ -33,7 +42,82 @@ class ChineseJSONRenderer(BaseRenderer):
         return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
-api = NinjaAPI(
+# The widest integer both SQLite and PostgreSQL store (bigint); larger ids or page numbers are the caller's
+# mistake (422), not a crash in the driver (SQLite raises OverflowError, PostgreSQL "bigint out of range").
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _out_of_range(value: Any, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], int]]:
+    """Every integer in a validated parameter model that no database column could hold, with where it was."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [] if INT64_MIN <= value <= INT64_MAX else [(loc, value)]
+    if isinstance(value, BaseModel):
+        return [hit for name in type(value).model_fields for hit in _out_of_range(getattr(value, name), (*loc, name))]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [hit for i, item in enumerate(value) for hit in _out_of_range(item, (*loc, i))]
+    if isinstance(value, dict):
+        return [hit for key, item in value.items() for hit in _out_of_range(item, (*loc, str(key)))]
+    return []
+
+
+def _bounded(model: type[ParamModel]) -> type[ParamModel]:
+    """The same parameter model, refusing integers outside bigint as a validation error on their field."""
+
+    def resolve(cls: type[ParamModel], request: HttpRequest, api: NinjaAPI, path_params: dict[str, Any]) -> Any:
+        result = model.resolve(request, api, path_params)
+        if hits := _out_of_range(result, ()):
+            details = [
+                InitErrorDetails(
+                    type=PydanticCustomError("int_out_of_range", "integer out of range"), loc=loc, input=value
+                )
+                for loc, value in hits
+            ]
+            raise PydanticValidationError.from_exception_data(model.__name__, details)
+        return result
+
+    return type(model.__name__, (model,), {"resolve": classmethod(resolve), "__module__": model.__module__})
+
+
+class TaizhangAPI(NinjaAPI):
+    """NinjaAPI whose every answer under /api/v1/ is Chinese JSON: unknown paths (404), wrong methods (405, with
+    Allow), and integers too large for the database (422) on path, query and body parameters alike."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        for bound_router in self._get_bound_routers():
+            for path_view in bound_router.path_operations.values():
+                for operation in path_view.operations:
+                    if not getattr(operation, "_int64_bounded", False):
+                        operation.models = [_bounded(m) for m in operation.models]
+                        operation._int64_bounded = True  # type: ignore[attr-defined]
+        patterns = [_with_chinese_405(p) if isinstance(p, URLPattern) else p for p in super()._get_urls()]
+        return [*patterns, re_path(r"^(?P<rest>.*)$", csrf_exempt(self._unknown_path), name="unknown-path")]
+
+    def _unknown_path(self, request: HttpRequest, rest: str) -> HttpResponse:
+        return _error(request, 404, gettext("接口不存在：%(path)s") % {"path": request.path})
+
+
+def _with_chinese_405(pattern: URLPattern) -> URLPattern:
+    view = pattern.callback
+
+    def chinese_405(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response: HttpResponseBase = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        detail = gettext("该接口不支持 %(method)s 方法，可用：%(allowed)s。") % {
+            "method": request.method,
+            "allowed": response["Allow"],
+        }
+        answer = _error(request, 405, detail)
+        answer["Allow"] = response["Allow"]
+        return answer
+
+    chinese_405.csrf_exempt = getattr(view, "csrf_exempt", False)  # type: ignore[attr-defined]
+    return URLPattern(pattern.pattern, chinese_405, pattern.default_args, pattern.name)
+
+
+api = TaizhangAPI(
     title="台账 Taizhang API",
     version="1",
     description="问题整改台账与督查督办系统接口。会话（页面登录）或令牌（Authorization: Bearer …）认证。",
@@ -50,6 +134,10 @@ api.add_router("/triage", triage_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/imports", imports_router)
 api.add_router("/todo", todo_router)
+api.add_router("/notifications", inbox_router)
+api.add_router("/units", units_router)
+api.add_router("/users", users_router)
+api.add_router("/categories", categories_router)
 
 
 # ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} (English on request) ----------
@@ -105,6 +193,7 @@ VALIDATION_MESSAGES = {
     "model_attributes_type": _("须为对象。"),
     "dict_type": _("须为对象。"),
     "json_invalid": _("JSON 格式有误。"),
+    "int_out_of_range": _("数值超出范围。"),
 }
 PARAM_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 MAX_PAGE_SIZE = 200
+# Far past any ledger's last page, and small enough that the row offset fits every database's LIMIT/OFFSET.
+MAX_PAGE = 1_000_000_000
 
 
 def api_user(request: HttpRequest) -> User:
@@ -38,7 +40,7 @@ ERRORS: dict[int, type[Schema]] = {code: ErrorOut for code in (400, 401, 403, 40
 
 
 class PageParams(Schema):
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="页码，从 1 开始")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，最多 {MAX_PAGE_SIZE}")
 
 
