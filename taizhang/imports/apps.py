@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "taizhang.imports"
-    verbose_name = "文件导入"
+    verbose_name = _("文件导入")

@@ -29,7 +29,7 @@ def light(problem: Problem) -> str:
 def supervision_panel(context: template.Context, problem: Problem) -> dict[str, Any]:
     from taizhang.problems.access import is_lead_unit_member
     from taizhang.problems.models import Status
-    from taizhang.supervision.access import EXTENSION_DECIDERS
+    from taizhang.supervision.access import EXTENSION_DECIDERS, actions_visible_to
     from taizhang.supervision.config import get_config
     from taizhang.supervision.forms import ExtensionDecisionForm, ExtensionRequestForm
     from taizhang.supervision.models import ExtensionStatus
@@ -42,7 +42,8 @@ def supervision_panel(context: template.Context, problem: Problem) -> dict[str, 
     return {
         "problem": problem,
         "rule": rule,
-        "actions": problem.supervision_actions.select_related("rung").order_by("due_on", "id"),
+        # Only the documents this viewer may open: a co-unit is not shown what was sent to the lead unit.
+        "actions": actions_visible_to(user).filter(problem=problem).order_by("due_on", "id"),
         "extensions": extensions,
         "pending": pending,
         "can_request": open_status and pending is None and is_lead_unit_member(user, problem),
