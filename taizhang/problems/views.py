@@ -34,6 +34,7 @@ from taizhang.problems.forms import (
     as_uploads,
 )
 from taizhang.problems.models import Attachment, Problem
+from taizhang.triage.presenting import suggested_unit_id
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 PAGE_SIZE = 50
@@ -81,7 +82,9 @@ def _blank_forms(problem: Problem) -> dict[str, forms.Form]:
     result: dict[str, forms.Form] = {}
     for step, form_class in STEP_FORMS.items():
         result[step] = form_class(initial=initial, prefix=step)
-    assign_initial = {**initial, "lead_unit": problem.lead_unit_id, "responsible_person": problem.responsible_person}
+    # A new problem's lead unit defaults to the one the triage assistant suggested for its opinion.
+    lead_unit = problem.lead_unit_id or suggested_unit_id(problem.pk)
+    assign_initial = {**initial, "lead_unit": lead_unit, "responsible_person": problem.responsible_person}
     result["assign"] = AssignForm(initial=assign_initial, prefix="assign")
     return result
 

@@ -24,6 +24,7 @@ from taizhang.problems.models import Category
 from taizhang.triage import engine
 from taizhang.triage.actions import do_record_suggestion
 from taizhang.triage.models import Suggestion
+from taizhang.triage.presenting import present
 from taizhang.web.http import AuthedHttpRequest
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def suggestion_context(opinion: Opinion) -> dict[str, Any]:
     recorded = Suggestion.objects.filter(opinion=opinion, model_version=suggestion.model_version).first()
     if recorded is None:
         recorded = do_record_suggestion(opinion, suggestion)
-    return {"suggestion": suggestion, "suggestion_row": recorded}
+    return {"suggestion": suggestion, "suggestion_row": recorded, "shown": present(suggestion)}
 
 
 def _require_triage(request: AuthedHttpRequest) -> None:
