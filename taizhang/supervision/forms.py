@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.accounts.models import Unit, UnitKind, User
-from taizhang.supervision.models import FormTemplate, Rung, Sanction
+from taizhang.supervision.models import FormKind, FormTemplate, Rung, Sanction
 
 
 class ExtensionRequestForm(forms.Form):
@@ -79,8 +79,37 @@ class FormTemplateAdminForm(forms.ModelForm[FormTemplate]):
 
 
 class RungFilterForm(forms.Form):
+    """The 督查督办 list's filters."""
+
+    form_kind = forms.ChoiceField(label=_("文书"), choices=[("", _("全部文书")), *FormKind.choices], required=False)
     rung = forms.ModelChoiceField(
         label=_("督办阶梯"), queryset=Rung.objects.all(), required=False, empty_label=_("全部")
     )
     unit = forms.ModelChoiceField(label=_("单位"), queryset=_units(), required=False, empty_label=_("全部单位"))
-    unsigned = forms.BooleanField(label=_("仅未签收"), required=False)
+    signed = forms.ChoiceField(
+        label=_("签收"),
+        choices=[("", _("全部")), ("unsigned", _("未签收")), ("signed", _("已签收"))],
+        required=False,
+    )
+    date_from = forms.DateField(label=_("日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("日期至"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filter(self, qs: Any) -> Any:
+        """Newest first by the date the record is for (应督办日期), then by when it was generated."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("form_kind"):
+            qs = qs.filter(form_kind=data["form_kind"])
+        if data.get("rung"):
+            qs = qs.filter(rung=data["rung"])
+        if data.get("unit"):
+            qs = qs.filter(unit=data["unit"])
+        signed = data.get("signed")
+        if signed == "unsigned":
+            qs = qs.filter(signed_at__isnull=True).exclude(doc_number="")
+        elif signed == "signed":
+            qs = qs.filter(signed_at__isnull=False)
+        if data.get("date_from"):
+            qs = qs.filter(due_on__gte=data["date_from"])
+        if data.get("date_to"):
+            qs = qs.filter(due_on__lte=data["date_to"])
+        return qs.order_by("-due_on", "-fired_at", "-id")

@@ -48,13 +48,7 @@ PAGE_SIZE = 50
 @login_required
 def supervision_index(request: AuthedHttpRequest) -> HttpResponse:
     form = RungFilterForm(request.GET)
-    qs = actions_visible_to(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        qs = qs.filter(rung=data["rung"]) if data.get("rung") else qs
-        qs = qs.filter(unit=data["unit"]) if data.get("unit") else qs
-        qs = qs.filter(signed_at__isnull=True).exclude(doc_number="") if data.get("unsigned") else qs
-    page = Paginator(qs.order_by("-fired_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(form.filter(actions_visible_to(request.user)), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "supervision/index.html", {"form": form, "page": page, "query": query.urlencode()})
