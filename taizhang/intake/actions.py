@@ -298,6 +298,7 @@ def do_split_opinion(
         )
         created.append(problem)
     _mark_triaged(opinion, actor)
+    _learn(opinion, created[0], actor=actor, linked=False)
     return created
 
 
@@ -305,6 +306,20 @@ def do_create_problem_from_opinion(
     opinion: Opinion, item: NewProblem, *, actor: User, expected_version: int | None = None
 ) -> Problem:
     return do_split_opinion(opinion, [item], actor=actor, expected_version=expected_version)[0]
+
+
+def _learn(opinion: Opinion, problem: Problem, *, actor: User, linked: bool) -> None:
+    """A decision that differs from the triage suggestion is kept for the next retraining — the same for the
+    page, the API and any other door, since they all come through these actions."""
+    from taizhang.triage.actions import do_record_decision
+
+    do_record_decision(
+        opinion,
+        category=problem.category.code,
+        unit=problem.lead_unit.name if problem.lead_unit else "",
+        problem_number=problem.number if linked else "",
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -323,6 +338,7 @@ def do_link_opinion(opinion: Opinion, problem: Problem, *, actor: User, expected
         summary=f"一条{opinion.get_channel_display()}意见归并至本问题"
         + ("，问题已销号，可能为反弹" if problem.status == Status.CLOSED else ""),
     )
+    _learn(opinion, problem, actor=actor, linked=True)
     return problem
 
 

@@ -19,7 +19,6 @@ from taizhang.intake.forms import CreateProblemForm, DismissForm, LinkForm, Opin
 from taizhang.intake.models import Opinion, OpinionStatus
 from taizhang.problems.access import can_triage
 from taizhang.problems.models import Problem
-from taizhang.triage.actions import do_record_decision as record_decision
 from taizhang.triage.views import suggestion_context
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
@@ -160,7 +159,6 @@ def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             except ActionError as exc:
                 status = report_action_error(request, form, exc)
             else:
-                _record_decision(request, opinion, action, result)
                 messages.success(request, gettext("意见 %(code)s 已处理。") % {"code": opinion.receipt_code})
                 if isinstance(result, Problem):
                     return redirect("problem_detail", pk=result.pk)
@@ -169,18 +167,3 @@ def triage_opinion(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context.update(suggestion_context(opinion))
     context["suggested_title"] = forms_["create"].initial.get("title", "")
     return render(request, "intake/triage_opinion.html", context, status=status)
-
-
-def _record_decision(
-    request: AuthedHttpRequest, opinion: Opinion, action: str, result: Problem | Opinion | None
-) -> None:
-    """A decision that differs from the suggestion is kept as a correction for the next retraining."""
-    if not isinstance(result, Problem):
-        return
-    record_decision(
-        opinion,
-        category=result.category.code,
-        unit=result.lead_unit.name if result.lead_unit else "",
-        problem_number=result.number if action == "link" else "",
-        actor=request.user,
-    )

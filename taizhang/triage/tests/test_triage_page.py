@@ -168,3 +168,22 @@ def test_it_suggests_problems_at_the_concerned_school_not_at_a_school_sharing_a_
     assert other not in [s.problem for s in suggestion.problems if s.places]
     [text_only] = engine.suggest(["青溪县实验小学有老师在校外有偿补课，每月收费800元。"])
     assert all(s.problem != other for s in text_only.problems if s.places)
+
+
+def test_a_decision_through_the_api_is_learned_from_as_one_on_the_page(cast: SimpleNamespace, offices: None) -> None:
+    opinion = receive(cast, TUTORING)
+    client = client_for(cast.coordinator)
+    assert client.get(f"/api/v1/triage/opinions/{opinion.pk}/suggestion").status_code == 200
+    other = Category.objects.get(code="teacher_ethics")
+    response = client.post(
+        f"/api/v1/opinions/{opinion.pk}/create-problem",
+        {"expected_version": opinion.version, "title": "教师师德问题", "description": TUTORING, "category": other.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    correction = Correction.objects.get(opinion=opinion)
+    assert (correction.suggested_category, correction.category, correction.corrected_by) == (
+        "paid_tutoring",
+        "teacher_ethics",
+        cast.coordinator,
+    )
