@@ -603,6 +603,7 @@ def do_record_accountability(
     person_name: str = "",
     problem: Problem | None = None,
     action: SupervisionAction | None = None,
+    decision_number: str = "",
 ) -> list[Accountability]:
     """Record a sanction; under the 捆绑式 rule the unit's head and deputy in charge are linked records."""
     _require_role(actor, ACCOUNTABILITY_WRITERS, pgettext("refused action", "记录问责"))
@@ -613,6 +614,9 @@ def do_record_accountability(
         errors["reason"] = [gettext("请填写问责事由。")]
     if decided_on is None or decided_on > today():
         errors["decided_on"] = [gettext("请填写决定日期，且不能晚于今天。")]
+    decision_number = " ".join(decision_number.split())
+    if len(decision_number) > 60:
+        errors["decision_number"] = [gettext("问责文号不能超过 60 个字。")]
     if action is not None and problem is not None and action.problem_id not in (None, problem.pk):
         errors["action"] = [gettext("所选督办文书不属于该问题。")]
     if errors:
@@ -631,6 +635,7 @@ def do_record_accountability(
         "sanction": sanction,
         "reason": reason.strip(),
         "decided_on": decided_on,
+        "decision_number": decision_number,
         "recorded_by": actor,
         "recorded_at": now(),
     }
@@ -650,8 +655,10 @@ def do_record_accountability(
         Verb.ACCOUNTABILITY_RECORDED,
         actor=actor,
         problem=problem,
-        summary=f"对{name or unit.name}{Sanction(sanction).label}" + (f"，捆绑问责：{linked}" if linked else ""),
-        data={"records": [r.pk for r in rows], "sanction": sanction},
+        summary=f"对{name or unit.name}{Sanction(sanction).label}"
+        + (f"（{decision_number}）" if decision_number else "")
+        + (f"，捆绑问责：{linked}" if linked else ""),
+        data={"records": [r.pk for r in rows], "sanction": sanction, "decision_number": decision_number},
     )
     return rows
 
@@ -659,7 +666,6 @@ def do_record_accountability(
 # ---- subscriptions and configuration ------------------------------------------------------------------------
 
 
-@transaction.atomic
 @transaction.atomic
 def do_set_red_item_subscription(user: User, unit: Unit, *, subscribed: bool) -> bool:
     _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))

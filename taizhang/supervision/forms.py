@@ -35,6 +35,9 @@ class AccountabilityForm(forms.Form):
     sanction = forms.ChoiceField(label=_("问责方式"), choices=[("", _("请选择")), *Sanction.choices])
     reason = forms.CharField(label=_("问责事由"), widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_number = forms.CharField(
+        label=_("问责文号"), max_length=60, required=False, help_text=_("纪检组问责决定的文号，如 青纪〔2026〕12号")
+    )
     problem_number = forms.CharField(label=_("相关问题编号"), max_length=30, required=False)
     document_number = forms.CharField(label=_("相关督办文书（发文字号）"), max_length=40, required=False)
 

@@ -367,6 +367,9 @@ class Accountability(models.Model):
     sanction = models.CharField(_("问责方式"), max_length=30, choices=Sanction.choices)
     reason = models.TextField(_("问责事由"))
     decided_on = models.DateField(_("决定日期"))
+    decision_number = models.CharField(
+        _("问责文号"), max_length=60, blank=True, help_text=_("纪检组问责决定的文号，如 青纪〔2026〕12号")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
 

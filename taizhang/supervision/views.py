@@ -280,6 +280,7 @@ def _record_accountability(request: AuthedHttpRequest, form: AccountabilityForm)
         sanction=data["sanction"],
         reason=data["reason"],
         decided_on=data["decided_on"],
+        decision_number=data["decision_number"],
         problem=problem,
         action=action,
     )

@@ -34,6 +34,7 @@ def test_it_records_a_sanction_and_binds_the_unit_head_and_deputy(client: Client
                 "sanction": "efficiency_warning",
                 "reason": "督办后仍未整改",
                 "decided_on": "2026-11-19",
+                "decision_number": " 青纪〔2026〕12号 ",
                 "problem_number": problem.number,
                 "document_number": criticism.doc_number,
             },
@@ -43,10 +44,13 @@ def test_it_records_a_sanction_and_binds_the_unit_head_and_deputy(client: Client
     assert set(rows) == {BundleRole.DIRECT, BundleRole.HEAD, BundleRole.DEPUTY}
     assert rows[BundleRole.HEAD].person == cast.unit_head and rows[BundleRole.HEAD].bundled_with == rows["direct"]
     assert all(r.problem == problem and r.action == criticism for r in rows.values())
-    assert AuditEvent.objects.filter(verb=Verb.ACCOUNTABILITY_RECORDED, problem=problem).count() == 1
+    assert {r.decision_number for r in rows.values()} == {"青纪〔2026〕12号"}  # the discipline office's own number
+    event = AuditEvent.objects.get(verb=Verb.ACCOUNTABILITY_RECORDED, problem=problem)
+    assert "青纪〔2026〕12号" in event.summary
     client.force_login(cast.leader)
     html = client.get(reverse("supervision_accountability")).content.decode()
     assert "主要负责人（捆绑）" in html and "他人反映" in html and criticism.doc_number in html
+    assert "青纪〔2026〕12号" in html
 
 
 def test_it_refuses_an_incomplete_record_and_other_roles(client: Client, cast: SimpleNamespace) -> None:
