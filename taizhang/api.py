@@ -120,7 +120,11 @@ def _with_chinese_405(pattern: URLPattern) -> URLPattern:
 api = TaizhangAPI(
     title="台账 Taizhang API",
     version="1",
-    description="问题整改台账与督查督办系统接口。会话（页面登录）或令牌（Authorization: Bearer …）认证。",
+    description=(
+        "问题整改台账与督查督办系统接口。会话（页面登录）或令牌（Authorization: Bearer …）认证。"
+        "时区：所有日期（整改时限、应督办日期、印发日期等）都是北京时间（Asia/Shanghai）的日期；"
+        "时间戳为带时区偏移的 ISO 8601 格式。"
+    ),
     renderer=ChineseJSONRenderer(),
     parser=JsonOrFormParser(),
     auth=API_AUTH,

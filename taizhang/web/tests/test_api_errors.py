@@ -145,3 +145,8 @@ def test_it_refuses_a_body_id_beyond_bigint_with_422_and_writes_nothing(
     assert response.status_code == 422, response.content
     assert response.json()["errors"] == {"lead_unit": ["数值超出范围。"], "co_units.1": ["数值超出范围。"]}
     assert Problem.objects.get(pk=problem.pk).status == problem.status
+
+
+def test_the_api_description_names_the_bureaus_time_zone(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "Asia/Shanghai" in schema["info"]["description"]
