@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:pk>/", views.document_detail, name="supervision_document"),
     path("documents/<int:pk>/document.docx", views.document_docx, name="supervision_document_docx"),
     path("documents/<int:pk>/document.pdf", views.document_pdf, name="supervision_document_pdf"),
+    path("documents/<int:pk>/print/", views.document_print, name="supervision_document_print"),
     path("documents/<int:pk>/sign/", views.document_sign, name="supervision_document_sign"),
     path("documents/<int:pk>/review/", views.document_review, name="supervision_document_review"),
     path("documents/<int:pk>/reply/", views.document_reply, name="supervision_document_reply"),
