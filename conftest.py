@@ -17,9 +17,10 @@ from taizhang.campaigns.models import Campaign
 from taizhang.clock import today
 from taizhang.intake.actions import NewProblem, OpinionInput, do_create_problem_from_opinion, do_receive_opinion
 from taizhang.problems import actions as problem_actions
+from taizhang.problems import closure as closure_actions
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.default_categories import DEFAULT_CATEGORIES
-from taizhang.problems.models import Category, Problem, RectificationKind, Status
+from taizhang.problems.models import Category, Milestone, Problem, RectificationKind, Status
 from taizhang.supervision.config import forget_config, get_config
 from taizhang.supervision.defaults import install_defaults
 from taizhang.web.tests.browser import CHROMIUM, CHROMIUM_ARGS, Site, browser_unavailable
@@ -111,15 +112,33 @@ def make_problem(cast: SimpleNamespace) -> Callable[..., Problem]:
         problem_actions.do_sign_problem(problem, actor=cast.officer)
         if status == Status.RECTIFYING:
             return Problem.objects.get(pk=problem.pk)
-        problem_actions.do_apply_closure(
-            problem, actor=cast.officer, summary="已清退费用并通报。", uploads=[png_upload()]
-        )
+        problem = ready_to_decide(cast, problem)
         if status == Status.VERIFYING:
-            return Problem.objects.get(pk=problem.pk)
-        problem_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
+            return problem
+        closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
         return Problem.objects.get(pk=problem.pk)
 
     return make
+
+
+def milestones_done(cast: SimpleNamespace, problem: Problem) -> Problem:
+    """Every open node of the problem's 路线图 marked done by the lead unit's officer, with a photo."""
+    open_ones = Milestone.objects.filter(assignment__problem=problem, assignment__is_current=True, done_at=None)
+    for milestone in open_ones:
+        closure_actions.do_complete_milestone(
+            problem, milestone, actor=cast.officer, note="已完成。", uploads=[png_upload()]
+        )
+    return Problem.objects.get(pk=problem.pk)
+
+
+def ready_to_decide(cast: SimpleNamespace, problem: Problem, *, verifier: User | None = None) -> Problem:
+    """From 整改中 to the verifier's desk: milestones done, 销号 applied for, approved by the unit head, and a
+    verifier (the inspector unless told) named by the second coordinator (the first assigned it)."""
+    milestones_done(cast, problem)
+    closure_actions.do_apply_closure(problem, actor=cast.officer, summary="已清退费用并通报。", uploads=[png_upload()])
+    closure_actions.do_review_closure(problem, actor=cast.unit_head, approve=True)
+    closure_actions.do_name_verifier(problem, actor=cast.coordinator2, verifier=verifier or cast.inspector)
+    return Problem.objects.get(pk=problem.pk)
 
 
 # Browser tests of every app: one Debian chromium per session, a live server per test.

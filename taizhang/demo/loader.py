@@ -26,9 +26,9 @@ from taizhang.imports import jobs
 from taizhang.imports.models import ImportKind
 from taizhang.intake import actions as intake
 from taizhang.intake.models import Opinion
-from taizhang.problems import actions
+from taizhang.problems import actions, closure
 from taizhang.problems.actions import MilestoneInput, Upload
-from taizhang.problems.models import Category, Problem
+from taizhang.problems.models import Category, Milestone, Problem
 from taizhang.supervision import actions as supervision
 from taizhang.supervision.models import ActionState, FormKind, SupervisionAction
 from taizhang.supervision.scheduler import sweep
@@ -69,6 +69,7 @@ class DemoLoader:
         self.problems: dict[int, Problem] = {}
         self.received = 0
         self.unanswered: set[int] = set()
+        self.left_pending: dict[int, int] = {}  # application step → the stage it is left at
 
     def load(self) -> Loaded:
         self._create_units()
@@ -91,6 +92,14 @@ class DemoLoader:
             # 局长 follows every school's red items, the deputy every office's (订阅 by group, not 41 buttons).
             supervision.do_set_group_subscription(self.users["leader"], UnitKind.SCHOOL, subscribed=True)
             supervision.do_set_group_subscription(self.users["leader2"], UnitKind.OFFICE, subscribed=True)
+        open_applications: dict[int, int] = {}  # issue → its last application that nobody decided by the load day
+        for step in self.story.steps:
+            if step.action == "apply":
+                open_applications[step.args["issue"]] = step.seq
+            elif step.action == "decide":
+                open_applications.pop(step.args["issue"], None)
+        # In turn: left with the unit head, waiting for a verifier to be named, with its verifier.
+        self.left_pending = {seq: n % 3 for n, seq in enumerate(sorted(open_applications.values()))}
         next_sweep: int | None = None
         for step in self.story.steps:
             if next_sweep is None:
@@ -286,19 +295,40 @@ class DemoLoader:
             actions.do_submit_plan(fresh, actor=actor, text=f"整改方案：{fresh.measures}")
 
     def _apply(self, step: Step) -> None:
+        """The officer marks the 路线图 done (each node with a photo) and applies; the unit head approves at once,
+        except on a third of the applications still open on the load day, and the coordinator names a verifier on
+        another third of those — so the demo shows every stage of 待验收 (the rest wait for a verifier)."""
         args = step.args
-        problem = self.problems[args["issue"]]
+        problem = Problem.objects.get(pk=self.problems[args["issue"]].pk)
+        officer = self.users[args["actor"]]
+        open_ones = Milestone.objects.filter(assignment__problem=problem, assignment__is_current=True, done_at=None)
+        for milestone in open_ones:
+            photo = self._png(problem, f"节点{milestone.pk}", "节点完成佐证.png")
+            note = f"已完成：{milestone.title}"
+            closure.do_complete_milestone(problem, milestone, actor=officer, note=note, uploads=[photo])
         uploads = [self._png(problem, f"销号{step.seq}", "整改后现场照片.png")]
         if "pdf" in args["files"]:
             data = pdf_bytes(f"Rectification report {problem.number}")
             uploads.append(Upload(name=f"{problem.number}整改情况报告.pdf", size=len(data), stream=io.BytesIO(data)))
-        actions.do_apply_closure(problem, actor=self.users[args["actor"]], summary=args["summary"], uploads=uploads)
+        closure.do_apply_closure(problem, actor=officer, summary=args["summary"], uploads=uploads)
+        stage = self.left_pending.get(step.seq, 1)
+        if stage == 0:
+            return  # 待单位负责人审核
+        heads = User.objects.filter(unit=problem.lead_unit, role=Role.UNIT_HEAD, is_active=True).order_by("id")
+        closure.do_review_closure(problem, actor=heads[0], approve=True, note="经核实，整改到位，同意报请验收")
+        if stage == 2:  # 已指定验收人, not yet decided
+            verifier = self.users["inspector1" if args["issue"] % 2 else "inspector3"]
+            closure.do_name_verifier(problem, actor=self.users["coord"], verifier=verifier)
 
     def _decide(self, step: Step) -> None:
+        """The coordinator names the story's verifier (if not already named), who decides."""
         args = step.args
-        actions.do_decide_closure(
-            self.problems[args["issue"]], actor=self.users[args["actor"]], accept=args["accept"], reason=args["reason"]
-        )
+        problem = self.problems[args["issue"]]
+        verifier = self.users[args["actor"]]
+        pending = closure.pending_closure(problem)
+        if pending is not None and pending.verifier_id != verifier.pk:
+            closure.do_name_verifier(problem, actor=self.users["coord"], verifier=verifier)
+        closure.do_decide_closure(problem, actor=verifier, accept=args["accept"], reason=args["reason"])
 
     def _reopen(self, step: Step) -> None:
         problem = self.problems[step.args["issue"]]

@@ -59,7 +59,7 @@ def can_triage(user: User) -> bool:
 
 def steps_for(user: User, problem: Problem) -> set[str]:
     """The steps this user may try on this problem now; the actions re-check everything when called."""
-    from taizhang.accounts.models import VERIFIER_ROLES
+    from taizhang.problems.models import ClosureDecision, ClosureStage, Milestone
     from taizhang.problems.transitions import Step, allowed_steps
 
     possible = allowed_steps(problem.status)
@@ -68,13 +68,32 @@ def steps_for(user: User, problem: Problem) -> set[str]:
     if Step.ASSIGN in possible and can_triage(user):
         mine.add(Step.ASSIGN)
     if lead:
-        mine |= possible & {Step.SIGN, Step.RETURN, Step.APPLY_CLOSURE}
+        mine |= possible & {Step.SIGN, Step.RETURN}
+    if lead and Step.APPLY_CLOSURE in possible:
+        milestones = Milestone.objects.filter(assignment__problem=problem, assignment__is_current=True)
+        if milestones.filter(done_at__isnull=True).exists():
+            mine.add(Step.COMPLETE_MILESTONE)  # 销号 once every node of the 路线图 is done
+        else:
+            mine.add(Step.APPLY_CLOSURE)
     if Step.SUBMIT_PLAN in possible and lead and problem.plan_submitted_at is None:
         mine.add(Step.SUBMIT_PLAN)
     if Step.REPORT_PROGRESS in possible and (lead or is_co_unit_member(user, problem)):
         mine.add(Step.REPORT_PROGRESS)
-    if Step.ACCEPT_CLOSURE in possible and user.role in VERIFIER_ROLES:
-        mine.add("decide_closure")
+    if Step.NAME_VERIFIER in possible:
+        closure = problem.closures.filter(decision=ClosureDecision.PENDING).order_by("-applied_at", "-id").first()
+        stage = closure.stage if closure is not None else None
+        reviewer = closure is not None and closure.applied_by_id != user.pk and may_review_closure(user, problem)
+        if stage == ClosureStage.HEAD_REVIEW and reviewer:
+            mine.add(Step.REVIEW_CLOSURE)
+        if stage in (ClosureStage.AWAITING_VERIFIER, ClosureStage.VERIFYING) and user.role == Role.COORDINATOR:
+            mine.add(Step.NAME_VERIFIER)
+        if closure is not None and stage == ClosureStage.VERIFYING and closure.verifier_id == user.pk:
+            mine.add("decide_closure")
     if Step.REOPEN in possible and can_triage(user):
         mine.add(Step.REOPEN)
     return mine
+
+
+def may_review_closure(user: User, problem: Problem) -> bool:
+    """单位主要负责人审核: a head of the lead unit."""
+    return user.role == Role.UNIT_HEAD and user.unit_id is not None and user.unit_id == problem.lead_unit_id

@@ -24,13 +24,13 @@ from taizhang.clock import now, today
 from taizhang.errors import ActionError, Conflict, NotAllowed
 from taizhang.i18n import join_reasons, message_date
 from taizhang.lib.filetypes import FileRejected, check_evidence_file
+from taizhang.problems import messages
 from taizhang.problems.access import is_co_unit_member, is_lead_unit_member
 from taizhang.problems.models import (
     Assignment,
     Attachment,
     Category,
     ClosureApplication,
-    ClosureDecision,
     Milestone,
     Problem,
     ProgressReport,
@@ -114,6 +114,7 @@ def _store_uploads(
     progress_report: ProgressReport | None = None,
     closure: ClosureApplication | None = None,
     plan: RectificationPlan | None = None,
+    milestone: Milestone | None = None,
 ) -> list[Attachment]:
     stored = []
     for upload, content_type in zip(uploads, types, strict=True):
@@ -127,6 +128,7 @@ def _store_uploads(
             progress_report=progress_report,
             closure=closure,
             plan=plan,
+            milestone=milestone,
             original_name=upload.name[:255],
             content_type=content_type,
             size=upload.size,
@@ -276,6 +278,7 @@ def do_assign_problem(
             "kind": kind,
         },
     )
+    messages.problem_assigned(problem, assignment, co_units)
     return assignment
 
 
@@ -366,6 +369,7 @@ def do_submit_plan(
             summary=f"{actor.unit}报送整改方案{late}：{plan.text}" + _files_note(uploads),
             data={"plan": plan.pk, "round": plan.round, "late": bool(late), "files": len(uploads)},
         )
+        messages.plan_submitted(problem, unit=actor.unit, late=bool(late))
         return plan
 
 
@@ -385,6 +389,7 @@ def do_return_problem(problem: Problem, *, actor: User, reason: str, expected_ve
         summary=f"{actor.unit}退单：{reason.strip()}",
         data={"reason": reason.strip()},
     )
+    messages.problem_returned(problem, unit=actor.unit, reason=reason.strip())
     return problem
 
 
@@ -430,83 +435,6 @@ def do_report_progress(
 
 
 @transaction.atomic
-def do_apply_closure(
-    problem: Problem, *, actor: User, summary: str, uploads: Sequence[Upload], expected_version: int | None = None
-) -> ClosureApplication:
-    errors: dict[str, list[str]] = {}
-    if not summary.strip():
-        errors["summary"] = [gettext("请填写整改完成情况。")]
-    if not uploads:
-        errors["evidence"] = [gettext("申请销号须上传佐证材料。")]
-    if errors:
-        raise ActionError(
-            gettext("销号申请不完整：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
-            field_errors=errors,
-        )
-    types = check_uploads(uploads)
-    problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, pgettext("refused action", "申请销号"))
-    problem.status = next_status(problem.status, Step.APPLY_CLOSURE)
-    closure = ClosureApplication.objects.create(
-        problem=problem, applied_by=actor, applied_at=now(), summary=summary.strip()
-    )
-    with _stored_files_removed_on_failure() as written:
-        _store_uploads(problem, uploads, types, actor=actor, written=written, closure=closure)
-        problem.latest_progress = closure.summary
-        problem.next_check_at = None  # the ladder pauses while the verifier decides
-        _save(problem, ["status", "latest_progress", "next_check_at"])
-        record_event(
-            Verb.CLOSURE_APPLIED,
-            actor=actor,
-            problem=problem,
-            summary=f"申请销号：{closure.summary}" + _files_note(uploads),
-            data={"closure": closure.pk, "files": len(uploads)},
-        )
-        return closure
-
-
-def _check_verifier(actor: User, problem: Problem, closure: ClosureApplication) -> None:
-    _require_role(actor, (Role.COORDINATOR, Role.INSPECTOR), pgettext("refused action", "验收销号"))
-    did_the_work = {closure.applied_by_id, *problem.progress_reports.values_list("author_id", flat=True)}
-    if actor.pk in did_the_work or (actor.unit_id is not None and actor.unit_id == problem.lead_unit_id):
-        raise NotAllowed(gettext("验收人不能是承担整改的人员或单位，请由其他牵头部门人员或督导组验收。"))
-
-
-@transaction.atomic
-def do_decide_closure(
-    problem: Problem, *, actor: User, accept: bool, reason: str, expected_version: int | None = None
-) -> ClosureApplication:
-    if not accept and not reason.strip():
-        raise ActionError(gettext("验收不通过须说明理由。"), field_errors={"reason": [gettext("请填写不通过的理由。")]})
-    problem = _lock(problem, expected_version)
-    closure = problem.closures.filter(decision=ClosureDecision.PENDING).first()
-    problem.status = next_status(problem.status, Step.ACCEPT_CLOSURE if accept else Step.REJECT_CLOSURE)
-    assert closure is not None, "a problem in verification always has a pending closure"
-    _check_verifier(actor, problem, closure)
-    closure.decision = ClosureDecision.ACCEPTED if accept else ClosureDecision.REJECTED
-    closure.decided_by = actor
-    closure.decided_at = now()
-    closure.decision_reason = reason.strip()
-    closure.save(update_fields=["decision", "decided_by", "decided_at", "decision_reason"])
-    problem.next_check_at = now()  # closed: the 解决问题报告单; rejected: the ladder resumes
-    fields = ["status", "next_check_at"]
-    if accept:
-        problem.closed_at = closure.decided_at
-        problem.progress_percent = 100
-        fields += ["closed_at", "progress_percent"]
-    _save(problem, fields)
-    record_event(
-        Verb.CLOSURE_ACCEPTED if accept else Verb.CLOSURE_REJECTED,
-        actor=actor,
-        problem=problem,
-        summary=("验收通过，予以销号" if accept else "验收不通过，退回整改")
-        + (f"：{closure.decision_reason}" if reason.strip() else ""),
-        data={"closure": closure.pk},
-    )
-    return closure
-
-
-@transaction.atomic
 def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_version: int | None = None) -> Problem:
     _require_role(actor, (Role.COORDINATOR, Role.ADMIN), pgettext("refused action", "重办问题"))
     if not reason.strip():
@@ -529,6 +457,9 @@ def do_reopen_problem(problem: Problem, *, actor: User, reason: str, expected_ve
         summary=f"重办：{reason.strip()}；新的整改时限{problem.deadline:%Y年%m月%d日}",
         data={"reason": reason.strip(), "count": problem.reopen_count, "deadline": problem.deadline.isoformat()},
     )
+    co_units = Assignment.co_units.through.objects.filter(assignment__problem=problem, assignment__is_current=True)
+    unit_ids = [problem.lead_unit_id, *co_units.values_list("unit_id", flat=True)]
+    messages.problem_reopened(problem, unit_ids=unit_ids, reason=reason.strip())
     return problem
 
 
@@ -627,8 +558,14 @@ def do_import_problem(item: ImportedProblem, *, actor: User, campaign: Campaign,
         )
         assignment.co_units.set([u for u in item.co_units if u.pk != item.lead_unit.pk])
     if item.status == Status.VERIFYING:
+        # The ledger says it is with the verifiers: past the unit's own review, waiting for a verifier to be named.
         ClosureApplication.objects.create(
-            problem=problem, applied_by=actor, applied_at=at, summary=item.progress or "原台账记载：已完成"
+            problem=problem,
+            applied_by=actor,
+            applied_at=at,
+            summary=item.progress or "原台账记载：已完成",
+            reviewed_at=at,
+            review_note="原台账记载：待验收",
         )
     record_event(
         Verb.PROBLEM_IMPORTED,

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
@@ -19,7 +19,7 @@ from taizhang.i18n import join_reasons
 from taizhang.intake.access import reporter_label
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.masking import mask_text
-from taizhang.problems import actions
+from taizhang.problems import actions, closure
 from taizhang.problems.access import access_problem_by_id, steps_for
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.filters import ledger_queryset
@@ -28,6 +28,7 @@ from taizhang.problems.models import (
     Assignment,
     Attachment,
     ClosureApplication,
+    Milestone,
     Problem,
     ProgressReport,
     RectificationKind,
@@ -115,9 +116,34 @@ class OpinionBrief(Schema):
     received_at: dt.datetime
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="文件名")
+    content_type: str
+    size: int = Field(description="字节数")
+    sha256: str
+
+    @staticmethod
+    def resolve_name(obj: Attachment) -> str:
+        return obj.original_name
+
+
 class MilestoneOut(Schema):
+    id: int
     title: str = Field(description="路线图节点")
     due_on: dt.date = Field(description="完成时限")
+    done_at: dt.datetime | None = Field(description="标记完成的时间；未完成为 null")
+    done_by: str | None = Field(description="标记完成的人")
+    done_note: str = Field(description="完成情况")
+    attachments: list[AttachmentOut] = Field(description="完成佐证材料")
+
+    @staticmethod
+    def resolve_done_by(obj: Milestone) -> str | None:
+        return obj.done_by.display_name if obj.done_by else None
+
+    @staticmethod
+    def resolve_attachments(obj: Milestone) -> list[Attachment]:
+        return list(obj.attachments.all())
 
 
 class AssignmentOut(Schema):
@@ -142,18 +168,6 @@ class AssignmentOut(Schema):
     @staticmethod
     def resolve_milestones(obj: Assignment) -> list[Any]:
         return list(obj.milestones.all())
-
-
-class AttachmentOut(Schema):
-    id: int
-    name: str = Field(description="文件名")
-    content_type: str
-    size: int = Field(description="字节数")
-    sha256: str
-
-    @staticmethod
-    def resolve_name(obj: Attachment) -> str:
-        return obj.original_name
 
 
 class ProgressReportOut(Schema):
@@ -198,17 +212,53 @@ class PlanOut(Schema):
         return list(obj.attachments.all())
 
 
+class UserRef(Schema):
+    id: int
+    name: str = Field(description="姓名")
+
+    @staticmethod
+    def resolve_name(obj: User) -> str:
+        return obj.display_name
+
+
 class ClosureOut(Schema):
     id: int
     applied_by: str = Field(description="申请人")
     applied_at: dt.datetime
     summary: str = Field(description="整改完成情况")
-    decision: str = Field(description="pending 待验收 / accepted 验收通过 / rejected 验收不通过")
+    decision: str = Field(
+        description="pending 办理中 / accepted 验收通过 / rejected 验收不通过 / sent_back 单位负责人退回"
+    )
     decision_label: str
-    decided_by: str | None = Field(description="验收人")
+    stage: str = Field(
+        description="head_review 待单位负责人审核 / awaiting_verifier 待指定验收人 / verifying 待验收（已指定验收人）"
+        " / decided 已办结"
+    )
+    stage_label: str
+    reviewed_by: str | None = Field(description="审核的单位负责人")
+    reviewed_at: dt.datetime | None
+    review_note: str = Field(description="单位负责人审核意见（退回理由）")
+    verifier: UserRef | None = Field(description="牵头部门指定的验收人")
+    verifier_named_at: dt.datetime | None
+    decided_by: str | None = Field(description="作出验收结论的人")
     decided_at: dt.datetime | None
     decision_reason: str = Field(description="验收意见")
+    on_site: bool = Field(description="是否现场核查")
+    site_visited_on: dt.date | None = Field(description="现场核查日期")
+    site_place: str = Field(description="现场核查地点")
     attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_stage(obj: ClosureApplication) -> str:
+        return obj.stage.value
+
+    @staticmethod
+    def resolve_stage_label(obj: ClosureApplication) -> str:
+        return str(obj.stage.label)
+
+    @staticmethod
+    def resolve_reviewed_by(obj: ClosureApplication) -> str | None:
+        return obj.reviewed_by.display_name if obj.reviewed_by else None
 
     @staticmethod
     def resolve_applied_by(obj: ClosureApplication) -> str:
@@ -274,7 +324,8 @@ class ProblemDetail(ProblemOut):
     @staticmethod
     def resolve_assignment(obj: Problem) -> Assignment | None:
         current = obj.assignments.filter(is_current=True).select_related("lead_unit")
-        return current.prefetch_related("co_units", "milestones").first()
+        milestones = Prefetch("milestones", Milestone.objects.select_related("done_by").prefetch_related("attachments"))
+        return current.prefetch_related("co_units", milestones).first()
 
     @staticmethod
     def resolve_plans(obj: Problem) -> list[RectificationPlan]:
@@ -286,7 +337,8 @@ class ProblemDetail(ProblemOut):
 
     @staticmethod
     def resolve_closures(obj: Problem) -> list[ClosureApplication]:
-        return list(obj.closures.select_related("applied_by", "decided_by").prefetch_related("attachments"))
+        closures = obj.closures.select_related("applied_by", "decided_by", "reviewed_by", "verifier")
+        return list(closures.prefetch_related("attachments"))
 
     @staticmethod
     def resolve_timeline(obj: Problem) -> list[AuditEvent]:
@@ -367,9 +419,25 @@ class ClosureIn(VersionIn):
     summary: str = Field(description="整改完成情况")
 
 
+class MilestoneDoneIn(VersionIn):
+    note: str = Field(description="节点完成情况；须同时上传佐证材料（字段 evidence）")
+
+
+class ReviewIn(VersionIn):
+    approve: bool = Field(description="true 同意，报请牵头部门指定验收人；false 退回单位继续整改")
+    note: str = Field("", description="审核意见；退回时必填")
+
+
+class VerifierIn(VersionIn):
+    verifier: int = Field(description="验收人的用户 id（督导组成员或牵头部门人员；不能是交办人、责任单位人员或申请人）")
+
+
 class DecisionIn(VersionIn):
     accept: bool = Field(description="true 验收通过（销号）；false 验收不通过（退回整改）")
     reason: str = Field("", description="验收意见；不通过时必填")
+    on_site: bool = Field(False, description="是否现场核查；是则须填写日期和地点")
+    site_visited_on: dt.date | None = Field(None, description="现场核查日期")
+    site_place: str = Field("", max_length=200, description="现场核查地点")
 
 
 def assignable_units() -> QuerySet[Unit]:
@@ -497,6 +565,35 @@ def report_progress(
 
 
 @router.post(
+    "/{problem_id}/milestones/{milestone_id}/done",
+    response={200: ProblemOut, **ERRORS},
+    summary="标记路线图节点完成（须附佐证材料，multipart/form-data）",
+    openapi_extra=FILES_DOC,
+)
+def complete_milestone(
+    request: HttpRequest,
+    problem_id: int,
+    milestone_id: int,
+    payload: Form[MilestoneDoneIn],
+    evidence: File[list[UploadedFile] | None] = None,
+) -> Problem:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    milestone = Milestone.objects.filter(pk=milestone_id, assignment__problem=problem).first()
+    if milestone is None:
+        raise Http404(gettext("路线图节点不存在。"))
+    closure.do_complete_milestone(
+        problem,
+        milestone,
+        actor=user,
+        note=payload.note,
+        uploads=_uploads(evidence),
+        expected_version=payload.expected_version,
+    )
+    return _refreshed(request, problem)
+
+
+@router.post(
     "/{problem_id}/apply-closure",
     response={200: ProblemOut, **ERRORS},
     summary="申请销号（须附佐证材料，multipart/form-data）",
@@ -510,7 +607,7 @@ def apply_closure(
 ) -> Problem:
     user = api_user(request)
     problem = access_problem_by_id(user, problem_id)
-    actions.do_apply_closure(
+    closure.do_apply_closure(
         problem,
         actor=user,
         summary=payload.summary,
@@ -520,12 +617,48 @@ def apply_closure(
     return _refreshed(request, problem)
 
 
-@router.post("/{problem_id}/decide-closure", response={200: ProblemOut, **ERRORS}, summary="验收销号")
+@router.post(
+    "/{problem_id}/approve-closure",
+    response={200: ProblemOut, **ERRORS},
+    summary="单位主要负责人审核销号申请（同意或退回）",
+)
+def approve_closure(request: HttpRequest, problem_id: int, payload: ReviewIn) -> Problem:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    closure.do_review_closure(
+        problem, actor=user, approve=payload.approve, note=payload.note, expected_version=payload.expected_version
+    )
+    return _refreshed(request, problem)
+
+
+@router.post("/{problem_id}/verifier", response={200: ProblemOut, **ERRORS}, summary="指定（或更换）验收人")
+def name_verifier(request: HttpRequest, problem_id: int, payload: VerifierIn) -> Problem:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    [verifier] = by_ids(
+        User.objects.filter(is_active=True), [payload.verifier], field="verifier", what=gettext("验收人")
+    )
+    closure.do_name_verifier(problem, actor=user, verifier=verifier, expected_version=payload.expected_version)
+    return _refreshed(request, problem)
+
+
+@router.post(
+    "/{problem_id}/decide-closure",
+    response={200: ProblemOut, **ERRORS},
+    summary="验收销号（仅限指定的验收人；可记录现场核查日期和地点）",
+)
 def decide_closure(request: HttpRequest, problem_id: int, payload: DecisionIn) -> Problem:
     user = api_user(request)
     problem = access_problem_by_id(user, problem_id)
-    actions.do_decide_closure(
-        problem, actor=user, accept=payload.accept, reason=payload.reason, expected_version=payload.expected_version
+    closure.do_decide_closure(
+        problem,
+        actor=user,
+        accept=payload.accept,
+        reason=payload.reason,
+        on_site=payload.on_site,
+        site_visited_on=payload.site_visited_on,
+        site_place=payload.site_place,
+        expected_version=payload.expected_version,
     )
     return _refreshed(request, problem)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -7,9 +8,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from taizhang.accounts.models import Unit, UnitKind
+from taizhang.accounts.models import VERIFIER_ROLES, Unit, UnitKind, User
 from taizhang.problems.actions import MilestoneInput, Upload
-from taizhang.problems.models import RectificationKind
+from taizhang.problems.models import Milestone, RectificationKind
 
 MAX_MILESTONES = 5
 
@@ -117,8 +118,56 @@ class ClosureForm(VersionedForm):
     evidence = MultipleFileField(label=_("佐证材料"), required=True, help_text=_("销号须附佐证材料"))
 
 
+class MilestoneDoneForm(VersionedForm):
+    """One open node of the 路线图 marked done; the view fills the choices with the problem's open nodes."""
+
+    milestone = forms.TypedChoiceField(label=_("路线图节点"), coerce=int, choices=[])
+    note = forms.CharField(label=_("完成情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = MultipleFileField(label=_("佐证材料"), required=True, help_text=_("标记完成须附佐证材料"))
+
+    def set_milestones(self, milestones: Iterable[Milestone]) -> None:
+        field = self.fields["milestone"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(m.pk, f"{m.title}（{m.due_on:%Y-%m-%d}）") for m in milestones]
+
+
+class ReviewForm(VersionedForm):
+    decision = forms.ChoiceField(
+        label=_("审核意见"),
+        choices=[("approve", _("同意，报请验收")), ("send_back", _("退回，继续整改"))],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    note = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=_("退回时必填")
+    )
+
+
+class VerifierChoiceField(forms.ModelChoiceField["User"]):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name}（{obj.unit or obj.get_role_display()}）"
+
+
+class VerifierForm(VersionedForm):
+    verifier = VerifierChoiceField(
+        label=_("验收人"),
+        queryset=User.objects.filter(is_active=True, role__in=VERIFIER_ROLES)
+        .select_related("unit")
+        .order_by("role", "unit__id", "id"),
+        empty_label=_("请选择"),
+        help_text=_("督导组成员或其他牵头部门人员；交办人、责任单位人员和申请人不能验收"),
+    )
+
+
 class DecisionForm(VersionedForm):
     decision = forms.ChoiceField(
         label=_("验收结论"), choices=[("accept", _("验收通过，予以销号")), ("reject", _("验收不通过，退回整改"))]
     )
-    reason = forms.CharField(label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(
+        label=_("验收意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=_("不通过时必填")
+    )
+    on_site = forms.BooleanField(label=_("现场核查"), required=False)
+    site_visited_on = forms.DateField(
+        label=_("现场核查日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    site_place = forms.CharField(label=_("现场核查地点"), max_length=200, required=False)

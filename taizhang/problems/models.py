@@ -186,6 +186,12 @@ class Milestone(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("节点"), max_length=200)
     due_on = models.DateField(_("完成时限"))
+    # Marked done by the lead unit, with what was done and its evidence (files attached to the milestone).
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_note = models.TextField(_("完成情况"), blank=True)
 
     class Meta:
         verbose_name = _("路线图节点")
@@ -243,10 +249,33 @@ class ClosureDecision(models.TextChoices):
     PENDING = "pending", _("待验收")
     ACCEPTED = "accepted", _("验收通过")
     REJECTED = "rejected", _("验收不通过")
+    SENT_BACK = "sent_back", _("单位负责人退回")
+
+
+class ClosureStage(models.TextChoices):
+    """Where a pending application waits: the unit head, the coordinator (to name a verifier), the verifier."""
+
+    HEAD_REVIEW = "head_review", _("待单位负责人审核")
+    AWAITING_VERIFIER = "awaiting_verifier", _("待指定验收人")
+    VERIFYING = "verifying", _("待验收")
+    DECIDED = "decided", _("已办结")
+
+
+class ClosureQuerySet(models.QuerySet["ClosureApplication"]):
+    def awaiting_review(self) -> ClosureQuerySet:
+        return self.filter(decision=ClosureDecision.PENDING, reviewed_at__isnull=True)
+
+    def awaiting_verifier(self) -> ClosureQuerySet:
+        return self.filter(decision=ClosureDecision.PENDING, reviewed_at__isnull=False, verifier__isnull=True)
+
+    def with_verifier(self, verifier: User | None = None) -> ClosureQuerySet:
+        qs = self.filter(decision=ClosureDecision.PENDING, reviewed_at__isnull=False, verifier__isnull=False)
+        return qs.filter(verifier=verifier) if verifier is not None else qs
 
 
 class ClosureApplication(models.Model):
-    """A 销号 application: the unit's summary and evidence, then an independent verifier's decision."""
+    """A 销号 application: the unit's summary and evidence, approved by the unit head (单位主要负责人审核), then
+    decided by the verifier the coordinator names — never the assigner, the responsible units or the applicant."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="closures")
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -260,18 +289,51 @@ class ClosureApplication(models.Model):
     )
     decided_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
     decision_reason = models.TextField(_("验收意见"), blank=True)
+    # 单位主要负责人审核: approval sends it on to the bureau; sending back (with the note) ends the application.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("单位审核时间"), null=True, blank=True)
+    review_note = models.TextField(_("单位审核意见"), blank=True)
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("验收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closures_to_verify",
+    )
+    verifier_named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    verifier_named_at = models.DateTimeField(_("指定验收人时间"), null=True, blank=True)
+    on_site = models.BooleanField(_("现场核查"), default=False)
+    site_visited_on = models.DateField(_("现场核查日期"), null=True, blank=True)
+    site_place = models.CharField(_("现场核查地点"), max_length=200, blank=True)
+
+    objects = ClosureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("销号申请")
         verbose_name_plural = _("销号申请")
         ordering = ["-applied_at", "-id"]
+        indexes = [models.Index(fields=["verifier", "decision"], name="closure_verifier_idx")]
 
     def __str__(self) -> str:
         return f"{self.problem.number} {self.get_decision_display()}"
 
+    @property
+    def stage(self) -> ClosureStage:
+        if self.decision != ClosureDecision.PENDING:
+            return ClosureStage.DECIDED
+        if self.reviewed_at is None:
+            return ClosureStage.HEAD_REVIEW
+        return ClosureStage.AWAITING_VERIFIER if self.verifier_id is None else ClosureStage.VERIFYING
+
 
 class Attachment(models.Model):
-    """An evidence file, stored under MEDIA_ROOT by checksum, attached to a progress report, closure or plan."""
+    """An evidence file, stored under MEDIA_ROOT by checksum, attached to a progress report, closure, plan or
+    milestone."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="attachments")
     progress_report = models.ForeignKey(
@@ -282,6 +344,9 @@ class Attachment(models.Model):
     )
     plan = models.ForeignKey(
         RectificationPlan, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    milestone = models.ForeignKey(
+        Milestone, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)

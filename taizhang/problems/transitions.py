@@ -16,7 +16,11 @@ class Step(StrEnum):
     RETURN = "return"
     SUBMIT_PLAN = "submit_plan"
     REPORT_PROGRESS = "report_progress"
+    COMPLETE_MILESTONE = "complete_milestone"
     APPLY_CLOSURE = "apply_closure"
+    REVIEW_CLOSURE = "review_closure"  # the unit head approves: on to the bureau
+    SEND_BACK_CLOSURE = "send_back_closure"  # the unit head sends it back to the officer
+    NAME_VERIFIER = "name_verifier"
     ACCEPT_CLOSURE = "accept_closure"
     REJECT_CLOSURE = "reject_closure"
     REOPEN = "reopen"
@@ -29,7 +33,11 @@ STEP_LABELS = {
     Step.RETURN: pgettext_lazy("refused action", "退单"),
     Step.SUBMIT_PLAN: pgettext_lazy("refused action", "报送整改方案"),
     Step.REPORT_PROGRESS: pgettext_lazy("refused action", "报告进展"),
+    Step.COMPLETE_MILESTONE: pgettext_lazy("refused action", "标记路线图节点完成"),
     Step.APPLY_CLOSURE: pgettext_lazy("refused action", "申请销号"),
+    Step.REVIEW_CLOSURE: pgettext_lazy("refused action", "审核销号申请"),
+    Step.SEND_BACK_CLOSURE: pgettext_lazy("refused action", "退回销号申请"),
+    Step.NAME_VERIFIER: pgettext_lazy("refused action", "指定验收人"),
     Step.ACCEPT_CLOSURE: pgettext_lazy("refused action", "验收通过"),
     Step.REJECT_CLOSURE: pgettext_lazy("refused action", "验收不通过"),
     Step.REOPEN: pgettext_lazy("refused action", "重办"),
@@ -43,7 +51,13 @@ TRANSITIONS: dict[tuple[Status, Step], Status] = {
     (Status.RECTIFYING, Step.RETURN): Status.RETURNED,
     (Status.RECTIFYING, Step.SUBMIT_PLAN): Status.RECTIFYING,
     (Status.RECTIFYING, Step.REPORT_PROGRESS): Status.RECTIFYING,
+    (Status.RECTIFYING, Step.COMPLETE_MILESTONE): Status.RECTIFYING,
     (Status.RECTIFYING, Step.APPLY_CLOSURE): Status.VERIFYING,
+    # 待验收 has three stages (ClosureStage): the unit head's review, a verifier to be named, the verifier's
+    # decision. The actions check the stage; this table says what the problem's status allows at all.
+    (Status.VERIFYING, Step.REVIEW_CLOSURE): Status.VERIFYING,
+    (Status.VERIFYING, Step.SEND_BACK_CLOSURE): Status.RECTIFYING,
+    (Status.VERIFYING, Step.NAME_VERIFIER): Status.VERIFYING,
     (Status.VERIFYING, Step.ACCEPT_CLOSURE): Status.CLOSED,
     (Status.VERIFYING, Step.REJECT_CLOSURE): Status.RECTIFYING,
     (Status.CLOSED, Step.REOPEN): Status.RECTIFYING,

@@ -19,7 +19,7 @@ from taizhang.audit.models import AuditEvent
 from taizhang.clock import now, today
 from taizhang.errors import ActionError
 from taizhang.intake.access import reporter_label
-from taizhang.problems import actions
+from taizhang.problems import actions, closure
 from taizhang.problems.access import access_problem_by_id, steps_for
 from taizhang.problems.export import write_ledger_xlsx
 from taizhang.problems.filters import ledger_queryset
@@ -27,13 +27,16 @@ from taizhang.problems.forms import (
     AssignForm,
     ClosureForm,
     DecisionForm,
+    MilestoneDoneForm,
     PlanForm,
     ProgressForm,
     ReasonForm,
+    ReviewForm,
+    VerifierForm,
     VersionedForm,
     as_uploads,
 )
-from taizhang.problems.models import Attachment, Problem
+from taizhang.problems.models import Attachment, Milestone, Problem, Status
 from taizhang.triage.presenting import suggested_unit_id
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
@@ -71,7 +74,10 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
     "return": ReasonForm,
     "submit_plan": PlanForm,
     "report_progress": ProgressForm,
+    "complete_milestone": MilestoneDoneForm,
     "apply_closure": ClosureForm,
+    "review_closure": ReviewForm,
+    "name_verifier": VerifierForm,
     "decide_closure": DecisionForm,
     "reopen": ReasonForm,
 }
@@ -86,21 +92,39 @@ def _blank_forms(problem: Problem) -> dict[str, forms.Form]:
     lead_unit = problem.lead_unit_id or suggested_unit_id(problem.pk)
     assign_initial = {**initial, "lead_unit": lead_unit, "responsible_person": problem.responsible_person}
     result["assign"] = AssignForm(initial=assign_initial, prefix="assign")
+    _with_open_milestones(result["complete_milestone"], problem)
     return result
+
+
+def _open_milestones(problem: Problem) -> list[Milestone]:
+    qs = Milestone.objects.filter(assignment__problem=problem, assignment__is_current=True, done_at__isnull=True)
+    return list(qs)
+
+
+def _with_open_milestones(form: forms.Form, problem: Problem) -> None:
+    if isinstance(form, MilestoneDoneForm):
+        form.set_milestones(_open_milestones(problem))
 
 
 def _detail_context(request: AuthedHttpRequest, problem: Problem, bound: dict[str, forms.Form]) -> dict[str, Any]:
     opinions = problem.opinions.order_by("received_at")
-    assignment = problem.assignments.filter(is_current=True).prefetch_related("co_units", "milestones").first()
+    assignment = (
+        problem.assignments.filter(is_current=True)
+        .prefetch_related("co_units", "milestones__attachments", "milestones__done_by")
+        .first()
+    )
     return {
         "problem": problem,
         "opinions": [(o, reporter_label(request.user, o)) for o in opinions],
         "assignment": assignment,
         "plans": problem.plans.select_related("author", "unit").prefetch_related("attachments"),
         "progress_reports": problem.progress_reports.select_related("author", "unit").prefetch_related("attachments"),
-        "closures": problem.closures.select_related("applied_by", "decided_by").prefetch_related("attachments"),
+        "closures": problem.closures.select_related(
+            "applied_by", "decided_by", "reviewed_by", "verifier", "verifier_named_by"
+        ).prefetch_related("attachments"),
         "events": AuditEvent.objects.filter(problem=problem).order_by("at", "id"),
         "steps": steps_for(request.user, problem),
+        "pending_closure": closure.pending_closure(problem) if problem.status == Status.VERIFYING else None,
         "forms": {**_blank_forms(problem), **bound},
         "today": today(),
     }
@@ -146,11 +170,32 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
             uploads=as_uploads(data["evidence"]),
             expected_version=version,
         ),
-        "apply_closure": lambda: actions.do_apply_closure(
+        "complete_milestone": lambda: closure.do_complete_milestone(
+            problem,
+            Milestone.objects.get(pk=data["milestone"]),
+            actor=user,
+            note=data["note"],
+            uploads=as_uploads(data["evidence"]),
+            expected_version=version,
+        ),
+        "apply_closure": lambda: closure.do_apply_closure(
             problem, actor=user, summary=data["summary"], uploads=as_uploads(data["evidence"]), expected_version=version
         ),
-        "decide_closure": lambda: actions.do_decide_closure(
-            problem, actor=user, accept=data["decision"] == "accept", reason=data["reason"], expected_version=version
+        "review_closure": lambda: closure.do_review_closure(
+            problem, actor=user, approve=data["decision"] == "approve", note=data["note"], expected_version=version
+        ),
+        "name_verifier": lambda: closure.do_name_verifier(
+            problem, actor=user, verifier=data["verifier"], expected_version=version
+        ),
+        "decide_closure": lambda: closure.do_decide_closure(
+            problem,
+            actor=user,
+            accept=data["decision"] == "accept",
+            reason=data["reason"],
+            on_site=data["on_site"],
+            site_visited_on=data["site_visited_on"],
+            site_place=data["site_place"],
+            expected_version=version,
         ),
         "reopen": lambda: actions.do_reopen_problem(
             problem, actor=user, reason=data["reason"], expected_version=version
@@ -163,7 +208,10 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
         "return": gettext("已退单，等待牵头部门重新交办。"),
         "submit_plan": gettext("整改方案已报送。"),
         "report_progress": gettext("整改进展已报告。"),
-        "apply_closure": gettext("销号申请已提交，等待验收。"),
+        "complete_milestone": gettext("路线图节点已标记完成。"),
+        "apply_closure": gettext("销号申请已提交，等待单位负责人审核。"),
+        "review_closure": gettext("审核意见已记录。"),
+        "name_verifier": gettext("已指定验收人。"),
         "decide_closure": gettext("验收结论已记录。"),
         "reopen": gettext("问题已重办。"),
     }[step]
@@ -177,6 +225,7 @@ def problem_step(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse
     if form_class is None:
         raise Http404(gettext("未知操作"))
     form = form_class(request.POST, request.FILES, prefix=step)
+    _with_open_milestones(form, problem)
     status = 400
     if form.is_valid():
         try:

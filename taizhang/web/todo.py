@@ -45,7 +45,9 @@ KIND_LABELS = {
     "assign_problem": _("待交办问题"),
     "reroute_returned": _("退单待重新交办"),
     "decide_extension": _("延期申请待审批"),
+    "name_verifier": _("销号申请待指定验收人"),
     "verify_closure": _("销号申请待验收"),
+    "review_closure": _("销号申请待审核"),
     "approve_draft": _("督办文书草稿待审批"),
     "sign_problem": _("待签收问题"),
     "file_plan": _("待报送整改方案"),
@@ -63,7 +65,9 @@ SERVICE_WORKDAYS = {
     "assign_problem": 3,
     "reroute_returned": 2,
     "decide_extension": 2,
+    "name_verifier": 2,
     "verify_closure": 5,
+    "review_closure": 2,
     "approve_draft": 2,
     "sign_document": 1,
     "reply_document": REPLY_WORKDAYS,
@@ -127,11 +131,11 @@ def todo_for(user: User) -> Todo:
             Problem.objects.filter(status=Status.RETURNED), "reroute_returned", on, "updated"
         )
         found["decide_extension"] = _extensions(on)
-        found["verify_closure"] = _closures(ClosureApplication.objects.all(), on)
+        found["name_verifier"] = _closures(ClosureApplication.objects.awaiting_verifier(), "name_verifier", on)
     if role in (Role.COORDINATOR, Role.LEADER):
         found["approve_draft"] = _drafts()
-    if role == Role.INSPECTOR:
-        found["verify_closure"] = _closures(ClosureApplication.objects.all(), on)
+    if role in (Role.COORDINATOR, Role.INSPECTOR):  # the verifier a coordinator named: only their own
+        found["verify_closure"] = _closures(ClosureApplication.objects.with_verifier(user), "verify_closure", on)
     if role == Role.LEADER:
         found["red_item"] = _red_items(user, on)
     if role == Role.DISCIPLINE:
@@ -144,6 +148,9 @@ def todo_for(user: User) -> Todo:
         plans = mine.filter(status=Status.RECTIFYING, plan_due_on__isnull=False, plan_submitted_at__isnull=True)
         found["file_plan"] = _problems(plans, "file_plan", on, "plan")
         found["redo_closure"] = _rejected_closures(mine, on)
+        if role == Role.UNIT_HEAD:  # 单位主要负责人审核, never of one's own application
+            review = ClosureApplication.objects.awaiting_review().filter(problem__lead_unit_id=user.unit_id)
+            found["review_closure"] = _closures(review.exclude(applied_by=user), "review_closure", on)
         documents = SupervisionAction.objects.filter(unit_id=user.unit_id, state=ActionState.ISSUED)
         # A 预报单 asks the unit to sign the problem: once the problem is signed there is nothing left to sign for.
         unsigned = documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS).exclude(
@@ -249,27 +256,31 @@ def _extensions(on: dt.date) -> tuple[int, list[TodoItem]]:
     return qs.count(), items
 
 
-def _closures(qs: QuerySet[ClosureApplication], on: dt.date) -> tuple[int, list[TodoItem]]:
-    pending = qs.filter(decision=ClosureDecision.PENDING, problem__status=Status.VERIFYING).select_related("problem")
-    items = [
-        TodoItem(
-            "verify_closure",
-            f"{c.problem.number} {c.problem.title}",
-            _problem_url(c.problem_id),
-            c.applied_at,
-            *_service("verify_closure", c.applied_at, on),
-            problem_id=c.problem_id,
+def _closures(qs: QuerySet[ClosureApplication], kind: str, on: dt.date) -> tuple[int, list[TodoItem]]:
+    """Applications waiting at one stage; each waits from when it reached that stage."""
+    pending = qs.filter(problem__status=Status.VERIFYING).select_related("problem")
+    items = []
+    for c in pending.order_by("applied_at", "id")[:PER_KIND]:
+        since = {"name_verifier": c.reviewed_at, "verify_closure": c.verifier_named_at}.get(kind) or c.applied_at
+        items.append(
+            TodoItem(
+                kind,
+                f"{c.problem.number} {c.problem.title}",
+                _problem_url(c.problem_id),
+                since,
+                *_service(kind, since, on),
+                problem_id=c.problem_id,
+            )
         )
-        for c in pending.order_by("applied_at", "id")[:PER_KIND]
-    ]
     return pending.count(), items
 
 
 def _rejected_closures(mine: QuerySet[Problem], on: dt.date) -> tuple[int, list[TodoItem]]:
-    """Problems back under rectification whose latest 销号 application was rejected."""
+    """Problems back under rectification whose latest 销号 application was rejected (or sent back by the head)."""
     latest = ClosureApplication.objects.filter(problem=OuterRef("pk")).order_by("-applied_at", "-id")
     qs = mine.filter(status=Status.RECTIFYING).annotate(last_decision=Subquery(latest.values("decision")[:1]))
-    return _problems(qs.filter(last_decision=ClosureDecision.REJECTED), "redo_closure", on, "")
+    redo = (ClosureDecision.REJECTED, ClosureDecision.SENT_BACK)
+    return _problems(qs.filter(last_decision__in=redo), "redo_closure", on, "")
 
 
 def _drafts() -> tuple[int, list[TodoItem]]:

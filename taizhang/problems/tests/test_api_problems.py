@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from conftest import PNG_BYTES, png_upload
+from conftest import PNG_BYTES, milestones_done, png_upload
 from taizhang.accounts.actions import do_create_api_token
 from taizhang.accounts.models import User
 from taizhang.audit.events import verify_chain
@@ -191,19 +191,30 @@ def test_it_shows_a_problem_with_its_whole_file(
     client: Client, cast: SimpleNamespace, make_problem: MakeProblem
 ) -> None:
     problem = make_problem(Status.VERIFYING)
+    assert client.get(f"/api/v1/problems/{problem.pk}", headers=bearer(cast.inspector)).json()["steps"] == [
+        "decide_closure"
+    ]
     body = client.get(f"/api/v1/problems/{problem.pk}", headers=bearer(cast.coordinator)).json()
-    assert body["steps"] == ["decide_closure"]
+    assert body["steps"] == ["name_verifier"]  # another verifier may still be named
     [opinion] = body["opinions"]
     assert opinion["reporter"] == "张三 13812345678" and opinion["receipt_code"]
     assert body["assignment"]["milestones"][0]["title"] == "完成调查核实"
     assert body["assignment"]["co_units"] == [{"id": cast.safety.pk, "name": "安全稳定股"}]
+    assert body["assignment"]["milestones"][0]["done_by"] == "赵联络"
+    assert body["assignment"]["milestones"][0]["attachments"][0]["name"] == "photo.png"
     [closure] = body["closures"]
     assert closure["decision"] == "pending" and closure["attachments"][0]["name"] == "photo.png"
+    assert (closure["stage"], closure["stage_label"]) == ("verifying", "待验收")
+    assert closure["reviewed_by"] == "钱股长"
+    assert closure["verifier"] == {"id": cast.inspector.pk, "name": "周督导"}
     assert [e["verb"] for e in body["timeline"]] == [
         Verb.PROBLEM_CREATED,
         Verb.PROBLEM_ASSIGNED,
         Verb.PROBLEM_SIGNED,
+        Verb.MILESTONE_DONE,
         Verb.CLOSURE_APPLIED,
+        Verb.CLOSURE_APPROVED,
+        Verb.VERIFIER_NAMED,
     ]
 
 
@@ -216,7 +227,7 @@ def test_it_never_shows_the_unit_who_reported_it(
     assert opinion["reporter"] == "实名（不向责任单位公开）"
     assert opinion["receipt_code"] is None
     assert "13812345678" not in opinion["text"] and "138****5678" in opinion["text"]
-    assert set(body["steps"]) == {"submit_plan", "report_progress", "apply_closure", "return"}
+    assert set(body["steps"]) == {"submit_plan", "report_progress", "complete_milestone", "return"}
 
 
 def test_it_shows_a_problem_in_constant_queries(
@@ -229,13 +240,13 @@ def test_it_shows_a_problem_in_constant_queries(
 
     report()
     client.force_login(cast.coordinator)
-    # session, user, problem, opinions, assignment, co-units, milestones, plans, reports, their files, closures,
-    # timeline (a plan's files are prefetched only when there is a plan: one more query then, never more)
-    with django_assert_num_queries(12):
+    # session, user, problem, opinions, assignment, co-units, milestones, their files, plans, reports, their files,
+    # closures, timeline (a plan's files are prefetched only when there is a plan: one more query then, never more)
+    with django_assert_num_queries(13):
         client.get(f"/api/v1/problems/{problem.pk}")
     for _ in range(3):
         report()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert len(client.get(f"/api/v1/problems/{problem.pk}").json()["progress_reports"]) == 4
 
 
@@ -358,7 +369,7 @@ def test_it_refuses_a_disguised_file_without_changing_anything(
 
 
 def test_it_applies_for_closure_with_evidence(client: Client, cast: SimpleNamespace, make_problem: MakeProblem) -> None:
-    problem = make_problem(Status.RECTIFYING)
+    problem = milestones_done(cast, make_problem(Status.RECTIFYING))
     data = {"expected_version": problem.version, "summary": "已清退费用并全县通报。", "evidence": [png()]}
     response = client.post(f"/api/v1/problems/{problem.pk}/apply-closure", data, headers=bearer(cast.officer))
     assert response.status_code == 200, response.content

@@ -8,7 +8,7 @@ import pytest
 from taizhang.audit.events import verify_chain
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.errors import Conflict, NotAllowed
-from taizhang.problems import actions
+from taizhang.problems import actions, closure
 from taizhang.problems.models import Problem, Source, Status
 
 
@@ -22,7 +22,10 @@ def test_it_walks_the_loop_to_closed_with_a_timeline(make_problem: Any) -> None:
         Verb.PROBLEM_CREATED,
         Verb.PROBLEM_ASSIGNED,
         Verb.PROBLEM_SIGNED,
+        Verb.MILESTONE_DONE,
         Verb.CLOSURE_APPLIED,
+        Verb.CLOSURE_APPROVED,
+        Verb.VERIFIER_NAMED,
         Verb.CLOSURE_ACCEPTED,
     ]
     checked, broken = verify_chain()
@@ -32,7 +35,7 @@ def test_it_walks_the_loop_to_closed_with_a_timeline(make_problem: Any) -> None:
 def test_it_refuses_a_verifier_who_did_the_work(cast: SimpleNamespace, make_problem: Any) -> None:
     problem = make_problem(Status.VERIFYING)
     with pytest.raises(NotAllowed):
-        actions.do_decide_closure(problem, actor=cast.officer, accept=True, reason="")
+        closure.do_decide_closure(problem, actor=cast.officer, accept=True, reason="")
     problem.refresh_from_db()
     assert problem.status == Status.VERIFYING
 

@@ -10,11 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PNG_BYTES
+from conftest import PNG_BYTES, milestones_done
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import today
 from taizhang.problems import actions
-from taizhang.problems.models import Attachment, Problem, Status
+from taizhang.problems.models import Attachment, Milestone, Problem, Status
 
 
 def step(client: Client, problem: Problem, name: str, data: dict[str, Any], files: dict[str, Any] | None = None) -> Any:
@@ -53,28 +53,109 @@ def test_it_runs_the_loop_through_the_pages(client: Client, cast: SimpleNamespac
         client, problem, "report_progress", {"text": "已约谈", "percent": 40}, {"report_progress-evidence": [png()]}
     )
     assert response.status_code == 302
+    html = page(client, problem)
+    assert 'id="step-milestone"' in html and 'id="step-closure"' not in html  # 销号 once the 路线图 is done
+    [milestone] = Milestone.objects.filter(assignment__problem=problem)
     response = step(
-        client, problem, "apply_closure", {"summary": "已整改完毕"}, {"apply_closure-evidence": [png("整改报告.png")]}
+        client,
+        problem,
+        "complete_milestone",
+        {"milestone": milestone.pk, "note": "已核实并约谈"},
+        {"complete_milestone-evidence": [png("约谈记录.png")]},
     )
     assert response.status_code == 302
+    assert 'id="step-closure"' in page(client, problem)
+    apply_and_review(client, cast, problem, "已整改完毕")
+    client.force_login(cast.coordinator)
+    html = page(client, problem)
+    assert 'id="step-verifier"' in html and "待指定验收人" in html
+    assert step(client, problem, "name_verifier", {"verifier": cast.inspector.pk}).status_code == 302
     client.force_login(cast.inspector)
+    assert 'id="step-decide"' in page(client, problem)
     response = step(client, problem, "decide_closure", {"decision": "reject", "reason": "佐证材料不足"})
     assert response.status_code == 302
     assert Problem.objects.get(pk=problem.pk).status == Status.RECTIFYING
-    client.force_login(cast.officer)
-    step(client, problem, "apply_closure", {"summary": "补充材料"}, {"apply_closure-evidence": [png("补充.png")]})
-    client.force_login(cast.inspector)
-    step(client, problem, "decide_closure", {"decision": "accept", "reason": "现场核查属实"})
+    apply_and_review(client, cast, problem, "补充材料")
+    client.force_login(cast.coordinator)
+    step(client, problem, "name_verifier", {"verifier": cast.coordinator2.pk})
+    client.force_login(cast.coordinator2)
+    visit = {"decision": "accept", "reason": "现场核查属实", "on_site": "on"}
+    visit |= {"site_visited_on": today().isoformat(), "site_place": "实验小学"}
+    assert step(client, problem, "decide_closure", visit).status_code == 302
     problem.refresh_from_db()
     assert problem.status == Status.CLOSED and problem.closed_at is not None
     client.force_login(cast.coordinator)
     assert step(client, problem, "reopen", {"reason": "群众反映仍在补课"}).status_code == 302
     problem.refresh_from_db()
     assert problem.status == Status.RECTIFYING and problem.reopen_count == 1
-    html = client.get(reverse("problem_detail", args=[problem.pk])).content.decode()
-    for label in ("交办", "签收", "报告整改进展", "申请销号", "验收不通过", "验收通过，销号", "重办"):
+    html = page(client, problem)
+    for label in (
+        "交办",
+        "签收",
+        "报告整改进展",
+        "完成路线图节点",
+        "申请销号",
+        "单位负责人审核通过销号申请",
+        "指定验收人",
+    ):
         assert label in html
-    assert Attachment.objects.filter(problem=problem).count() == 3
+    for label in ("验收不通过", "验收通过，销号", "在实验小学现场核查", "重办"):
+        assert label in html
+    assert Attachment.objects.filter(problem=problem).count() == 4
+
+
+def page(client: Client, problem: Problem) -> str:
+    return client.get(reverse("problem_detail", args=[problem.pk])).content.decode()
+
+
+def apply_and_review(client: Client, cast: SimpleNamespace, problem: Problem, summary: str) -> None:
+    client.force_login(cast.officer)
+    response = step(
+        client, problem, "apply_closure", {"summary": summary}, {"apply_closure-evidence": [png("报告.png")]}
+    )
+    assert response.status_code == 302
+    client.force_login(cast.unit_head)
+    html = page(client, problem)
+    assert 'id="step-review"' in html and "待单位负责人审核" in html
+    assert step(client, problem, "review_closure", {"decision": "approve", "note": ""}).status_code == 302
+
+
+def test_it_refuses_the_assigner_as_verifier_on_the_page(
+    client: Client, cast: SimpleNamespace, make_problem: Any
+) -> None:
+    problem = make_problem(Status.VERIFYING)  # the inspector is its verifier; coord assigned it
+    client.force_login(cast.coordinator2)
+    response = step(client, problem, "name_verifier", {"verifier": cast.coordinator.pk})
+    assert response.status_code == 400
+    assert "交办该问题的人员不能验收该问题" in response.content.decode()
+    assert problem.closures.get().verifier == cast.inspector
+
+
+def test_it_refuses_a_decision_by_anyone_but_the_verifier_on_the_page(
+    client: Client, cast: SimpleNamespace, make_problem: Any
+) -> None:
+    problem = make_problem(Status.VERIFYING)
+    client.force_login(cast.coordinator2)
+    assert 'id="step-decide"' not in page(client, problem)
+    response = step(client, problem, "decide_closure", {"decision": "accept", "reason": ""})
+    assert response.status_code == 403
+    assert "只有牵头部门为该销号申请指定的验收人可以作出验收结论" in response.content.decode()
+    assert Problem.objects.get(pk=problem.pk).status == Status.VERIFYING
+
+
+def test_it_sends_a_closure_back_from_the_head_with_a_reason(
+    client: Client, cast: SimpleNamespace, make_problem: Any
+) -> None:
+    problem = milestones_done(cast, make_problem(Status.RECTIFYING))
+    client.force_login(cast.officer)
+    step(client, problem, "apply_closure", {"summary": "已整改"}, {"apply_closure-evidence": [png()]})
+    client.force_login(cast.unit_head)
+    response = step(client, problem, "review_closure", {"decision": "send_back", "note": ""})
+    assert response.status_code == 400 and "退回须说明理由" in response.content.decode()
+    response = step(client, problem, "review_closure", {"decision": "send_back", "note": "照片不清楚"})
+    assert response.status_code == 302
+    assert Problem.objects.get(pk=problem.pk).status == Status.RECTIFYING
+    assert "单位负责人退回" in page(client, problem)
 
 
 def test_it_refuses_an_assignment_without_a_milestone(client: Client, cast: SimpleNamespace, make_problem: Any) -> None:

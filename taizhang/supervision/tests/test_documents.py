@@ -16,11 +16,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from conftest import png_upload
+from conftest import ready_to_decide
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.errors import ActionError
 from taizhang.lib.official_docx import read_docx_text
 from taizhang.problems import actions as problem_actions
+from taizhang.problems import closure as closure_actions
 from taizhang.supervision import actions
 from taizhang.supervision.config import forget_config
 from taizhang.supervision.documents import pdf_path
@@ -42,8 +43,8 @@ def _every_kind(cast: SimpleNamespace) -> None:
             sweep()
             approve_drafts(cast)
         problem_actions.do_sign_problem(problems[0], actor=cast.officer)
-        problem_actions.do_apply_closure(problems[0], actor=cast.officer, summary="已整改", uploads=[png_upload()])
-        problem_actions.do_decide_closure(problems[0], actor=cast.inspector, accept=True, reason="属实")
+        ready_to_decide(cast, problems[0])
+        closure_actions.do_decide_closure(problems[0], actor=cast.inspector, accept=True, reason="属实")
         sweep()
 
 

@@ -9,10 +9,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from conftest import png_upload
+from conftest import ready_to_decide
 from taizhang.audit.events import verify_chain
 from taizhang.errors import ActionError
 from taizhang.problems import actions as problem_actions
+from taizhang.problems import closure as closure_actions
 from taizhang.problems.models import Problem, Status
 from taizhang.supervision import actions
 from taizhang.supervision.models import ExtensionRequest
@@ -91,8 +92,8 @@ def test_it_walks_a_problem_through_the_spring_festival(client: Client, cast: Si
         approve_drafts(cast)
         assert fired(problem)[-1] == ("criticism", D(2026, 3, 11), "青教通〔2026〕1号")
 
-        problem_actions.do_apply_closure(problem, actor=cast.officer, summary="已清退并通报", uploads=[png_upload()])
-        problem_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
+        ready_to_decide(cast, problem)
+        closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
         traveller.move_to(at(D(2026, 3, 13)))
         sweep()
         traveller.move_to(at(D(2026, 4, 30)))

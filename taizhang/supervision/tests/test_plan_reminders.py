@@ -10,6 +10,7 @@ import time_machine
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import today
 from taizhang.problems import actions as problem_actions
+from taizhang.problems import closure as closure_actions
 from taizhang.problems.models import Problem, RectificationKind
 from taizhang.supervision.config import forget_config
 from taizhang.supervision.models import Notification, Rung, Trigger
@@ -48,7 +49,8 @@ def test_it_sends_no_plan_reminder_when_the_plan_is_in_on_time(cast: SimpleNames
     assert plan_rungs(problem) == []
     codes = [code for code, *_ in fired(problem)]
     assert codes[0] == "reminder" and "forecast" not in codes  # signed before the first sweep: no 预报单 to sign
-    assert not Notification.objects.filter(title__contains="整改方案").exists()
+    # (The coordinators are told the plan is in: that is the step's own message, not a reminder.)
+    assert not Notification.objects.filter(title__contains="整改方案", recipient__unit=cast.basic).exists()
 
 
 def test_it_reminds_once_on_the_first_working_day_past_the_limit_across_the_national_day(
@@ -120,14 +122,14 @@ def test_it_catches_up_after_an_outage_unless_the_plan_came_in_meanwhile(cast: S
 
 
 def test_it_stops_watching_the_plan_when_the_problem_is_closed(cast: SimpleNamespace) -> None:
-    from conftest import png_upload
+    from conftest import ready_to_decide
 
     with time_machine.travel(at(D(2026, 11, 3)), tick=False) as traveller:
         problem = signed(cast)
         sweep()
         # 立行立改 in practice: done and verified before any plan was written.
-        problem_actions.do_apply_closure(problem, actor=cast.officer, summary="已清退", uploads=[png_upload()])
-        problem_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
+        ready_to_decide(cast, problem)
+        closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
         traveller.move_to(at(D(2026, 11, 30)))
         sweep()
     assert plan_rungs(problem) == []
@@ -135,13 +137,13 @@ def test_it_stops_watching_the_plan_when_the_problem_is_closed(cast: SimpleNames
 
 
 def test_it_starts_a_new_plan_clock_when_the_problem_is_reopened(cast: SimpleNamespace) -> None:
-    from conftest import png_upload
+    from conftest import ready_to_decide
 
     with time_machine.travel(at(D(2026, 11, 3)), tick=False) as traveller:
         problem = signed(cast)
         submit(cast, problem)
-        problem_actions.do_apply_closure(problem, actor=cast.officer, summary="已清退", uploads=[png_upload()])
-        problem_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
+        ready_to_decide(cast, problem)
+        closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
         traveller.move_to(at(D(2026, 11, 16)))  # a Monday
         problem = problem_actions.do_reopen_problem(problem, actor=cast.coordinator, reason="群众反映仍在补课")
         assert (problem.plan_due_on, problem.plan_submitted_at) == (D(2026, 11, 19), None)

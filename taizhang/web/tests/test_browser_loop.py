@@ -121,6 +121,13 @@ def rectify(site: Site, page: Page, number: str, evidence: Path) -> None:
     expect(page.locator(".messages")).to_contain_text("整改进展已报告")
     expect(page.get_by_role("link", name=evidence.name)).to_be_visible()
 
+    milestone = page.locator("#step-milestone")
+    milestone.locator("summary").click()
+    milestone.get_by_label("完成情况").fill("已完成调查核实，约谈记录附后。")
+    milestone.get_by_label("佐证材料").set_input_files(write_png(evidence.with_name("约谈记录.png")))
+    milestone.get_by_role("button", name="标记完成").click()
+    expect(page.locator("#milestones")).to_contain_text("已完成")
+
     closure = page.locator("#step-closure")
     closure.locator("summary").click()
     closure.get_by_label("整改完成情况").fill("补课费用已全部清退，已在全县教师大会通报。")
@@ -131,6 +138,17 @@ def rectify(site: Site, page: Page, number: str, evidence: Path) -> None:
 
 
 def verify(site: Site, page: Page, problem_url: str) -> None:
+    site.log_in(page, "head")  # 单位主要负责人审核
+    page.goto(problem_url)
+    page.locator("#step-review").get_by_role("button", name="提交审核意见").click()
+    expect(page.locator(".messages")).to_contain_text("审核意见已记录")
+    site.log_out(page)
+    site.log_in(page, "coord2")
+    page.goto(problem_url)
+    page.locator("#step-verifier").get_by_label("验收人").select_option(label="周督导（第一督导组）")
+    page.locator("#step-verifier").get_by_role("button", name="指定验收人").click()
+    expect(page.locator(".messages")).to_contain_text("已指定验收人")
+    site.log_out(page)
     site.log_in(page, "inspector")
     page.goto(problem_url)
     decide = page.locator("#step-decide")
@@ -139,7 +157,19 @@ def verify(site: Site, page: Page, problem_url: str) -> None:
     decide.get_by_role("button", name="提交验收结论").click()
     expect_status(page, "已销号")
     verbs = page.locator("#timeline li b")
-    expect(verbs).to_have_text(["立项", "交办", "签收", "报告整改进展", "申请销号", "验收通过，销号"])
+    expect(verbs).to_have_text(
+        [
+            "立项",
+            "交办",
+            "签收",
+            "报告整改进展",
+            "完成路线图节点",
+            "申请销号",
+            "单位负责人审核通过销号申请",
+            "指定验收人",
+            "验收通过，销号",
+        ]
+    )
     site.shoot(page, "05-problem-closed")
 
 
@@ -200,7 +230,7 @@ def test_it_walks_an_opinion_to_closure_in_a_browser(
     problem = Problem.objects.get(pk=problem_pk)
     assert problem.status == Status.CLOSED
     assert [r.percent for r in problem.progress_reports.all()] == [60]
-    assert problem.attachments.count() == 2
+    assert problem.attachments.count() == 3
     assert site.foreign_requests() == []
     assert site.failed_assets == []
     assert len(site.requests) > 20

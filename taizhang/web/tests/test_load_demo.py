@@ -19,7 +19,15 @@ from taizhang.demo import county, import_files
 from taizhang.demo.story import Fate, build_story
 from taizhang.imports.models import ImportJob, JobStatus
 from taizhang.intake.models import Channel, Opinion, OpinionStatus
-from taizhang.problems.models import Attachment, Problem, Status
+from taizhang.problems.models import (
+    Attachment,
+    ClosureApplication,
+    ClosureDecision,
+    ClosureStage,
+    Milestone,
+    Problem,
+    Status,
+)
 
 # The full county takes most of a minute to load; the suite loads a twentieth of it (80 opinions, ~30 problems),
 # which still walks every status. The full counts are checked on the plan, which needs no database.
@@ -69,6 +77,15 @@ def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
     assert Problem.objects.overdue().filter(status=Status.RECTIFYING).exists()
     assert Problem.objects.filter(status=Status.RECTIFYING, reopen_count__gt=0).exists()
     assert Attachment.objects.filter(closure__isnull=False).exists()
+    # 待验收 in each of its stages, played through the actions: with the unit head, waiting for a verifier to be
+    # named, with its verifier; every application that got that far has its 路线图 done with evidence.
+    # (A twentieth of the county has few applications left open: the full county has every stage.)
+    pending = ClosureApplication.objects.filter(decision=ClosureDecision.PENDING, problem__import_key="")
+    stages = [ClosureStage.HEAD_REVIEW, ClosureStage.AWAITING_VERIFIER, ClosureStage.VERIFYING]
+    assert {c.stage for c in pending} == set(stages[: min(3, pending.count())])
+    applied = Milestone.objects.filter(assignment__is_current=True, assignment__problem__closures__isnull=False)
+    assert not applied.filter(done_at=None).exists()
+    assert Attachment.objects.filter(milestone__isnull=False).exists()
     assert "已生成" in output and "哈希链校验通过" in output
 
 
