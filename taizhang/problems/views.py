@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -62,7 +63,7 @@ def ledger_export(request: AuthedHttpRequest) -> HttpResponseBase:
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming
     write_ledger_xlsx(qs, out, title="问题整改台账")
     out.seek(0)
-    filename = f"问题整改台账_{now():%Y%m%d%H%M}.xlsx"
+    filename = f"问题整改台账_{timezone.localtime(now()):%Y%m%d%H%M}.xlsx"  # the bureau's time, not UTC
     response = FileResponse(out, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"taizhang.xlsx\"; filename*=UTF-8''{quote(filename)}"
     return response

@@ -3,6 +3,7 @@ from django.urls import path
 
 from taizhang.intake import import_views
 from taizhang.intake import views as intake_views
+from taizhang.problems import print_views
 from taizhang.problems import views as problem_views
 from taizhang.web import views
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("triage/<int:pk>/", intake_views.triage_opinion, name="triage_opinion"),
     path("problems/", problem_views.ledger, name="ledger"),
     path("problems/export.xlsx", problem_views.ledger_export, name="ledger_export"),
+    path("problems/print/", print_views.ledger_print, name="ledger_print"),
     path("problems/<int:pk>/", problem_views.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/<str:step>/", problem_views.problem_step, name="problem_step"),
     path("attachments/<int:pk>/", problem_views.attachment_download, name="attachment_download"),
