@@ -196,3 +196,27 @@ def test_it_answers_the_verifier_of_a_decided_closure_with_409(
     problem = make_problem(Status.CLOSED)  # the inspector verified it
     act = lambda: closure.do_decide_closure(problem, actor=cast.inspector, accept=False, reason="再看看")  # noqa: E731
     refused(problem, InvalidTransition, "问题当前状态为“已销号”，不能验收不通过", act)
+
+
+def test_it_puts_each_stage_in_the_right_persons_todo(cast: SimpleNamespace, make_problem: MakeProblem) -> None:
+    from taizhang.web.todo import todo_for
+
+    def kinds(user: Any) -> set[str]:
+        return {i.kind for i in todo_for(user).items if i.kind in ("review_closure", "name_verifier", "verify_closure")}
+
+    problem = applied(cast, make_problem)
+    assert (kinds(cast.unit_head), kinds(cast.coordinator), kinds(cast.inspector)) == ({"review_closure"}, set(), set())
+    closure.do_review_closure(problem, actor=cast.unit_head, approve=True)
+    assert (kinds(cast.unit_head), kinds(cast.coordinator), kinds(cast.coordinator2)) == (
+        set(),
+        {"name_verifier"},
+        {"name_verifier"},
+    )
+    closure.do_name_verifier(problem, actor=cast.coordinator, verifier=cast.inspector)
+    assert (kinds(cast.coordinator), kinds(cast.coordinator2), kinds(cast.inspector)) == (
+        set(),
+        set(),
+        {"verify_closure"},
+    )
+    own = applied(cast, make_problem, by=cast.unit_head)
+    assert own.pk not in {i.problem_id for i in todo_for(cast.unit_head).items}  # never one's own application
