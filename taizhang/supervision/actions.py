@@ -542,6 +542,18 @@ def do_request_extension(
         summary=f"{actor.unit}申请延期至{chinese_date(new_deadline)}：{request.reason}",
         data={"request": request.pk, "new_deadline": new_deadline.isoformat()},
     )
+    from taizhang.accounts.models import User as UserModel
+
+    notify(
+        UserModel.objects.filter(role=Role.COORDINATOR, is_active=True),
+        Message(
+            title=f"{problem.number} 延期申请待审批",
+            body=f"{actor.unit}申请将“{problem.title}”的整改时限由{chinese_date(problem.deadline)}延至"
+            f"{chinese_date(new_deadline)}：{request.reason}",
+            url=f"/problems/{problem.pk}/",
+            problem=problem,
+        ),
+    )
     return request
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.problems.models import Problem, RectificationKind
+from taizhang.supervision import actions
 from taizhang.supervision.models import ExtensionRequest, ExtensionStatus
 from taizhang.supervision.tests.helpers import assign, at, new_problem
 
@@ -111,3 +112,15 @@ def test_it_extends_through_the_api(client: Client, cast: SimpleNamespace) -> No
         assert response.status_code == 200
         light = client.get(f"/api/v1/supervision/problems/{problem.pk}/light").json()
     assert light["deadline"] == "2026-11-26" and light["extension_count"] == 1 and light["light"] == "green"
+
+
+def test_the_coordinators_are_told_of_an_extension_request(cast: SimpleNamespace) -> None:
+    from taizhang.supervision.models import Notification
+
+    with time_machine.travel(at(D(2026, 11, 2)), tick=False):
+        problem = assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
+        actions.do_request_extension(problem, actor=cast.officer, new_deadline=D(2026, 11, 13), reason="需家长配合")
+    for coordinator in (cast.coordinator, cast.coordinator2):
+        (message,) = Notification.objects.filter(recipient=coordinator, title__contains="延期申请待审批")
+        assert "需家长配合" in message.body and message.created_at == at(D(2026, 11, 2))
+    assert not Notification.objects.filter(recipient=cast.officer, title__contains="延期申请").exists()
