@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
@@ -669,3 +671,22 @@ def reopen_problem(request: HttpRequest, problem_id: int, payload: ReasonIn) -> 
     problem = access_problem_by_id(user, problem_id)
     actions.do_reopen_problem(problem, actor=user, reason=payload.reason, expected_version=payload.expected_version)
     return _refreshed(request, problem)
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None, **ERRORS},
+    summary="下载佐证材料",
+    description="返回文件本身（图片以 inline 方式，其他以附件方式）；只能下载自己可查看的问题的材料，令牌或会话认证。",
+)
+def download_attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    user = api_user(request)
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404(gettext("材料不存在或无权查看"))
+    access_problem_by_id(user, attachment.problem_id)  # the same 404 for one that exists but is not theirs
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
