@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 
 def chinese_date(value: dt.date | None) -> str:
     """2026年11月3日 — no leading zeros, as official documents write dates."""
@@ -17,7 +19,5 @@ def chinese_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     if value.tzinfo is not None:
-        from django.utils import timezone
-
         value = timezone.localtime(value)
     return f"{chinese_date(value.date())} {value:%H:%M}"

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
-    from taizhang.problems.models import Problem, ProblemQuerySet
+    from taizhang.problems.models import Attachment, Problem, ProblemQuerySet
 
 
 def scope_problems(qs: ProblemQuerySet, user: User) -> ProblemQuerySet:
@@ -97,3 +98,12 @@ def steps_for(user: User, problem: Problem) -> set[str]:
 def may_review_closure(user: User, problem: Problem) -> bool:
     """单位主要负责人审核: a head of the lead unit."""
     return user.role == Role.UNIT_HEAD and user.unit_id is not None and user.unit_id == problem.lead_unit_id
+
+
+def attachment_file(attachment: Attachment) -> FileResponse:
+    """The evidence file itself, as the page and the API serve it: pictures inline, anything else as a download,
+    under the name it was uploaded with. The caller has checked that the user may see its problem."""
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    return response

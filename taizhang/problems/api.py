@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote
 
 from django.core.files.uploadedfile import UploadedFile as DjangoUploadedFile
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
@@ -22,7 +21,7 @@ from taizhang.intake.access import reporter_label
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.masking import mask_text
 from taizhang.problems import actions, closure
-from taizhang.problems.access import access_problem_by_id, steps_for
+from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.filters import ledger_queryset
 from taizhang.problems.forms import as_uploads
@@ -685,8 +684,6 @@ def download_attachment(request: HttpRequest, attachment_id: int) -> HttpRespons
     if attachment is None:
         raise Http404(gettext("材料不存在或无权查看"))
     access_problem_by_id(user, attachment.problem_id)  # the same 404 for one that exists but is not theirs
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    response = attachment_file(attachment)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -17,7 +17,7 @@ from taizhang.accounts.models import Role, User
 from taizhang.lib.chinese_dates import chinese_date
 from taizhang.supervision.config import get_config
 from taizhang.supervision.models import Trigger
-from taizhang.supervision.notify import Message, Recipients, notify_many
+from taizhang.supervision.notify import Message, Recipients, notify_many, people_with_roles
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import Unit
@@ -39,7 +39,7 @@ def _message(problem: Problem, what: str, body: str) -> Message:
 
 
 def coordinators() -> list[User]:
-    return list(User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("id"))
+    return people_with_roles(Role.COORDINATOR)
 
 
 def unit_heads(unit_id: int | None) -> list[User]:

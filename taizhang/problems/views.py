@@ -21,7 +21,7 @@ from taizhang.clock import now, today
 from taizhang.errors import ActionError
 from taizhang.intake.access import reporter_label
 from taizhang.problems import actions, closure
-from taizhang.problems.access import access_problem_by_id, steps_for
+from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for
 from taizhang.problems.export import write_ledger_xlsx
 from taizhang.problems.filters import ledger_queryset
 from taizhang.problems.forms import (
@@ -248,7 +248,4 @@ def problem_step(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse
 def attachment_download(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(Attachment, pk=pk)
     access_problem_by_id(request.user, attachment.problem_id)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
-    return response
+    return attachment_file(attachment)

@@ -51,7 +51,7 @@ from taizhang.supervision.models import (
     SupervisionAction,
     Trigger,
 )
-from taizhang.supervision.notify import Message, Recipients, notify, notify_many
+from taizhang.supervision.notify import Message, Recipients, notify, notify_many, people_with_roles
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -200,9 +200,7 @@ def _draft_message(action: SupervisionAction) -> Message:
 
 
 def reviewers() -> list[User]:
-    from taizhang.accounts.models import User
-
-    return list(User.objects.filter(role__in=REVIEWERS, is_active=True).order_by("id"))
+    return people_with_roles(*REVIEWERS)
 
 
 def _number(action: SupervisionAction, config: SupervisionConfig) -> None:
@@ -460,9 +458,7 @@ def do_reply_document(action: SupervisionAction, *, actor: User, text: str) -> S
         summary=f"{action.unit}回复《{action.title}》{action.doc_number}：{text[:200]}",
         data={"action": action.pk},
     )
-    from taizhang.accounts.models import User as UserModel
-
-    coordinators = UserModel.objects.filter(role=Role.COORDINATOR, is_active=True)
+    coordinators = people_with_roles(Role.COORDINATOR)
     subject = action.problem.number if action.problem else action.unit.name
     notify(
         coordinators,
@@ -542,10 +538,8 @@ def do_request_extension(
         summary=f"{actor.unit}申请延期至{chinese_date(new_deadline)}：{request.reason}",
         data={"request": request.pk, "new_deadline": new_deadline.isoformat()},
     )
-    from taizhang.accounts.models import User as UserModel
-
     notify(
-        UserModel.objects.filter(role=Role.COORDINATOR, is_active=True),
+        people_with_roles(Role.COORDINATOR),
         Message(
             title=f"{problem.number} 延期申请待审批",
             body=f"{actor.unit}申请将“{problem.title}”的整改时限由{chinese_date(problem.deadline)}延至"
@@ -678,46 +672,39 @@ def do_record_accountability(
 # ---- subscriptions and configuration ------------------------------------------------------------------------
 
 
-@transaction.atomic
 def do_set_red_item_subscription(user: User, unit: Unit, *, subscribed: bool) -> bool:
-    _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
-    if subscribed:
-        _, changed = RedItemSubscription.objects.get_or_create(user=user, unit=unit, defaults={"created_at": now()})
-    else:
-        changed = RedItemSubscription.objects.filter(user=user, unit=unit).delete()[0] > 0
-    if changed:
-        record_event(
-            Verb.SUBSCRIPTION_CHANGED,
-            actor=user,
-            summary=f"{'订阅' if subscribed else '取消订阅'}{unit.name}的红灯事项",
-            data={"unit": unit.pk, "subscribed": subscribed},
-        )
-    return changed
+    return _set_subscription(user, subscribed, {"unit": unit}, unit.name, {"unit": unit.pk})
 
 
 GROUP_KINDS = (UnitKind.OFFICE, UnitKind.SCHOOL, UnitKind.KINDERGARTEN)
 
 
-@transaction.atomic
 def do_set_group_subscription(user: User, kind: str, *, subscribed: bool) -> bool:
     """Follow the red items of a whole group of units (all offices, all schools, all kindergartens), including
     units added to the group later."""
-    _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
     if kind not in GROUP_KINDS:
+        _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
         raise ActionError(gettext("只能按股室、学校或幼儿园整组订阅。"))
     label = UnitKind(kind).label
+    return _set_subscription(user, subscribed, {"unit": None, "unit_kind": kind}, f"全部{label}", {"unit_kind": kind})
+
+
+@transaction.atomic
+def _set_subscription(
+    user: User, subscribed: bool, match: dict[str, object], what: str, data: dict[str, object]
+) -> bool:
+    """Follow (or stop following) one unit's or one group's red items; recorded only when something changed."""
+    _require_role(user, SUBSCRIBERS, pgettext("refused action", "订阅红灯事项"))
     if subscribed:
-        _, changed = RedItemSubscription.objects.get_or_create(
-            user=user, unit=None, unit_kind=kind, defaults={"created_at": now()}
-        )
+        _, changed = RedItemSubscription.objects.get_or_create(user=user, **match, defaults={"created_at": now()})
     else:
-        changed = RedItemSubscription.objects.filter(user=user, unit_kind=kind).delete()[0] > 0
+        changed = RedItemSubscription.objects.filter(user=user, **match).delete()[0] > 0
     if changed:
         record_event(
             Verb.SUBSCRIPTION_CHANGED,
             actor=user,
-            summary=f"{'订阅' if subscribed else '取消订阅'}全部{label}的红灯事项",
-            data={"unit_kind": kind, "subscribed": subscribed},
+            summary=f"{'订阅' if subscribed else '取消订阅'}{what}的红灯事项",
+            data={**data, "subscribed": subscribed},
         )
     return changed
 

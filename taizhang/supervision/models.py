@@ -3,6 +3,8 @@ and accountability."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -383,7 +385,8 @@ class Accountability(models.Model):
 
 
 class SchedulerJob(models.Model):
-    """A once-a-day job of the scheduler (the unit backlog check), claimed by a conditional UPDATE."""
+    """A once-a-day job of the scheduler (the unit backlog check, the email digest), claimed by a conditional
+    UPDATE."""
 
     name = models.CharField(max_length=40, unique=True)
     last_run_on = models.DateField(null=True, blank=True)
@@ -393,3 +396,11 @@ class SchedulerJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def claim(cls, name: str, day: dt.date) -> bool:
+        """Whether this process runs the job for `day`: the first to move last_run_on to it does, any other
+        scheduler (or a second run the same day) does not."""
+        cls.objects.get_or_create(name=name)
+        updated = cls.objects.filter(name=name).filter(Q(last_run_on__isnull=True) | Q(last_run_on__lt=day))
+        return updated.update(last_run_on=day) > 0

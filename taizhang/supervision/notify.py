@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Protocol
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -101,6 +100,11 @@ class Recipients:
         return list({u.pk: u for u in followers}.values())
 
 
+def people_with_roles(*roles: str) -> list[User]:
+    """The active users of these roles, in a fixed order: who hears of a step that waits on the bureau."""
+    return list(User.objects.filter(role__in=roles, is_active=True).order_by("id"))
+
+
 def notify(users: Iterable[User], message: Message) -> list[Notification]:
     """Inbox rows now; email and SMS copies after commit."""
     return notify_many([(users, message)])
@@ -163,17 +167,8 @@ def send_digests(*, force: bool = False) -> int:
 
     moment = now()
     day = timezone.localdate(moment)
-    if not force:
-        if timezone.localtime(moment).time() < DIGEST_TIME:
-            return 0
-        SchedulerJob.objects.get_or_create(name=DIGEST_JOB)
-        claimed = (
-            SchedulerJob.objects.filter(name=DIGEST_JOB)
-            .filter(Q(last_run_on__isnull=True) | Q(last_run_on__lt=day))
-            .update(last_run_on=day)
-        )
-        if not claimed:
-            return 0
+    if not force and (timezone.localtime(moment).time() < DIGEST_TIME or not SchedulerJob.claim(DIGEST_JOB, day)):
+        return 0
     pending = Notification.objects.filter(emailed_at__isnull=True, created_at__lte=moment).exclude(recipient__email="")
     sent = 0
     for user_id in pending.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from taizhang.accounts.models import Unit
 from taizhang.clock import now, today
@@ -118,13 +118,7 @@ def run_unit_backlog(on: dt.date, result: SweepResult) -> None:
     rungs = get_config().rungs_by_trigger(Trigger.UNIT_BACKLOG)
     if not rungs:
         return
-    SchedulerJob.objects.get_or_create(name=UNIT_JOB)
-    claimed = (
-        SchedulerJob.objects.filter(name=UNIT_JOB)
-        .filter(Q(last_run_on__isnull=True) | Q(last_run_on__lt=on))
-        .update(last_run_on=on)
-    )
-    if not claimed:
+    if not SchedulerJob.claim(UNIT_JOB, on):
         return
     open_overdue = Problem.objects.filter(status__in=(Status.ASSIGNED, Status.RECTIFYING), deadline__lt=on)
     for rung in rungs:

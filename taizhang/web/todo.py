@@ -21,6 +21,7 @@ from taizhang.accounts.models import Role
 from taizhang.clock import today
 from taizhang.intake.models import Channel, Opinion, OpinionStatus
 from taizhang.problems.models import ClosureApplication, ClosureDecision, Problem, Status
+from taizhang.supervision.actions import REPLYABLE
 from taizhang.supervision.config import get_config
 from taizhang.supervision.documents import REPLY_WORKDAYS
 from taizhang.supervision.models import (
@@ -125,23 +126,23 @@ def todo_for(user: User) -> Todo:
     found: dict[str, tuple[int, list[TodoItem]]] = {}
     role = user.role
     if role == Role.COORDINATOR:
-        found["triage_opinion"] = _opinions(Opinion.objects.filter(status=OpinionStatus.UNTRIAGED), "triage_opinion")
-        found["assign_problem"] = _problems(Problem.objects.filter(status=Status.NEW), "assign_problem", on, "created")
-        found["reroute_returned"] = _problems(
-            Problem.objects.filter(status=Status.RETURNED), "reroute_returned", on, "updated"
+        found["triage_opinion"] = _opinions(
+            Opinion.objects.filter(status=OpinionStatus.UNTRIAGED), "triage_opinion", on
         )
+        found["assign_problem"] = _problems(Problem.objects.filter(status=Status.NEW), "assign_problem", on)
+        found["reroute_returned"] = _problems(Problem.objects.filter(status=Status.RETURNED), "reroute_returned", on)
         found["decide_extension"] = _extensions(on)
         found["name_verifier"] = _closures(ClosureApplication.objects.awaiting_verifier(), "name_verifier", on)
     if role in (Role.COORDINATOR, Role.LEADER):
-        found["approve_draft"] = _drafts()
+        found["approve_draft"] = _drafts(on)
     if role in (Role.COORDINATOR, Role.INSPECTOR):  # the verifier a coordinator named: only their own
         found["verify_closure"] = _closures(ClosureApplication.objects.with_verifier(user), "verify_closure", on)
     if role == Role.LEADER:
         found["red_item"] = _red_items(user, on)
     if role == Role.DISCIPLINE:
         reports = Opinion.objects.filter(status=OpinionStatus.UNTRIAGED, channel=Channel.REPORT)
-        found["report_opinion"] = _opinions(reports, "report_opinion")
-        found["record_accountability"] = _accountability_to_record()
+        found["report_opinion"] = _opinions(reports, "report_opinion", on)
+        found["record_accountability"] = _accountability_to_record(on)
     if user.is_unit_role() and user.unit_id:
         mine = Problem.objects.filter(lead_unit_id=user.unit_id)
         found["sign_problem"] = _problems(mine.filter(status=Status.ASSIGNED), "sign_problem", on, "sign")
@@ -156,9 +157,9 @@ def todo_for(user: User) -> Todo:
         unsigned = documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS).exclude(
             form_kind=FormKind.FORECAST, problem__status__in=SIGNED_STATUSES
         )
-        found["sign_document"] = _documents(unsigned, "sign_document")
+        found["sign_document"] = _documents(unsigned, "sign_document", on)
         found["reply_document"] = _documents(
-            documents.filter(replied_at__isnull=True, form_kind__in=REPLYABLE_FORMS), "reply_document"
+            documents.filter(replied_at__isnull=True, form_kind__in=REPLYABLE), "reply_document", on
         )
     items = sorted((i for _n, kind_items in found.values() for i in kind_items), key=_urgency)
     return Todo(items, {kind: n for kind, (n, _items) in found.items() if n})
@@ -166,12 +167,6 @@ def todo_for(user: User) -> Todo:
 
 SIGNED_STATUSES = (Status.RECTIFYING, Status.VERIFYING, Status.CLOSED)
 SIGNABLE_FORMS = (FormKind.FORECAST, FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.RECTIFICATION_NOTICE)
-REPLYABLE_FORMS = (
-    FormKind.SUPERVISION_NOTICE,
-    FormKind.CRITICISM,
-    FormKind.ORG_ADJUSTMENT,
-    FormKind.RECTIFICATION_NOTICE,
-)
 
 
 def _urgency(item: TodoItem) -> tuple[int, dt.date, dt.datetime]:
@@ -182,9 +177,8 @@ def _problem_url(problem_id: int) -> str:
     return reverse("problem_detail", args=[problem_id])
 
 
-def _opinions(qs: QuerySet[Opinion], kind: str) -> tuple[int, list[TodoItem]]:
+def _opinions(qs: QuerySet[Opinion], kind: str, on: dt.date) -> tuple[int, list[TodoItem]]:
     rows = list(qs.order_by("received_at", "id").values("id", "text", "received_at")[:PER_KIND])
-    on = today()
     items = []
     for r in rows:
         due, light, left = _service(kind, r["received_at"], on)
@@ -193,8 +187,9 @@ def _opinions(qs: QuerySet[Opinion], kind: str) -> tuple[int, list[TodoItem]]:
     return qs.count(), items
 
 
-def _problems(qs: QuerySet[Problem], kind: str, on: dt.date, due_field: str) -> tuple[int, list[TodoItem]]:
-    """due_field: what the person works to — the 签收时限, the 整改方案 limit, or none (the problem's age)."""
+def _problems(qs: QuerySet[Problem], kind: str, on: dt.date, due_field: str = "") -> tuple[int, list[TodoItem]]:
+    """due_field: what the person works to — "sign" (the 签收时限), "plan" (the 整改方案 limit), or "" (the
+    problem's own deadline; kinds that wait on the bureau count from creation on their service limit)."""
     config = get_config()
     rows = list(qs.select_related("category").order_by("deadline", "id")[:PER_KIND])
     items = []
@@ -280,22 +275,21 @@ def _rejected_closures(mine: QuerySet[Problem], on: dt.date) -> tuple[int, list[
     latest = ClosureApplication.objects.filter(problem=OuterRef("pk")).order_by("-applied_at", "-id")
     qs = mine.filter(status=Status.RECTIFYING).annotate(last_decision=Subquery(latest.values("decision")[:1]))
     redo = (ClosureDecision.REJECTED, ClosureDecision.SENT_BACK)
-    return _problems(qs.filter(last_decision__in=redo), "redo_closure", on, "")
+    return _problems(qs.filter(last_decision__in=redo), "redo_closure", on)
 
 
-def _drafts() -> tuple[int, list[TodoItem]]:
+def _drafts(on: dt.date) -> tuple[int, list[TodoItem]]:
     qs = SupervisionAction.objects.filter(state=ActionState.DRAFT).select_related("problem", "unit")
-    now_day = today()
     items = []
     for a in qs.order_by("fired_at", "id")[:PER_KIND]:
-        age = (now_day - timezone.localdate(a.fired_at)).days
+        age = (on - timezone.localdate(a.fired_at)).days
         items.append(
             TodoItem(
                 "approve_draft",
                 f"{a.problem.number if a.problem else a.unit.name}《{a.title}》",
                 reverse("supervision_document", args=[a.pk]),
                 a.fired_at,
-                *_service("approve_draft", a.fired_at, now_day),
+                *_service("approve_draft", a.fired_at, on),
                 problem_id=a.problem_id,
                 action_id=a.pk,
                 detail=str(_("草稿已起草 %(days)s 天") % {"days": age}),
@@ -304,8 +298,7 @@ def _drafts() -> tuple[int, list[TodoItem]]:
     return qs.count(), items
 
 
-def _documents(qs: QuerySet[SupervisionAction], kind: str) -> tuple[int, list[TodoItem]]:
-    on = today()
+def _documents(qs: QuerySet[SupervisionAction], kind: str, on: dt.date) -> tuple[int, list[TodoItem]]:
     items = []
     for a in qs.select_related("rung").order_by("fired_at", "id")[:PER_KIND]:
         since = a.reviewed_at or a.fired_at  # an approved draft reached the unit when it was approved
@@ -322,15 +315,15 @@ def _red_items(user: User, on: dt.date) -> tuple[int, list[TodoItem]]:
     followed = Q(lead_unit_id__in=units) | Q(lead_unit__kind__in=kinds)
     qs = Problem.objects.filter(followed, status__in=(Status.ASSIGNED, Status.RECTIFYING))
     qs = qs.filter(deadline__lt=on)
-    return _problems(qs, "red_item", on, "")
+    return _problems(qs, "red_item", on)
 
 
-def _accountability_to_record() -> tuple[int, list[TodoItem]]:
+def _accountability_to_record(on: dt.date) -> tuple[int, list[TodoItem]]:
     recorded = Accountability.objects.filter(action=OuterRef("pk"))
     qs = SupervisionAction.objects.filter(
         state=ActionState.ISSUED, form_kind__in=(FormKind.CRITICISM, FormKind.ORG_ADJUSTMENT)
     ).exclude(Exists(recorded))
-    return _documents(qs, "record_accountability")
+    return _documents(qs, "record_accountability", on)
 
 
 def _short(text: str, limit: int = 40) -> str:
