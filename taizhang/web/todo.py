@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -153,9 +153,11 @@ def todo_for(user: User) -> Todo:
             review = ClosureApplication.objects.awaiting_review().filter(problem__lead_unit_id=user.unit_id)
             found["review_closure"] = _closures(review.exclude(applied_by=user), "review_closure", on)
         documents = SupervisionAction.objects.filter(unit_id=user.unit_id, state=ActionState.ISSUED)
-        # A 预报单 asks the unit to sign the problem: once the problem is signed there is nothing left to sign for.
+        # A 预报单 asks the unit to sign the problem: it is answered by signing or returning it, so it waits only
+        # while the problem is still this unit's to sign.
+        still_to_sign = Q(problem__status=Status.ASSIGNED, problem__lead_unit_id=F("unit_id"))
         unsigned = documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS).exclude(
-            form_kind=FormKind.FORECAST, problem__status__in=SIGNED_STATUSES
+            Q(form_kind=FormKind.FORECAST) & ~still_to_sign
         )
         found["sign_document"] = _documents(unsigned, "sign_document", on)
         found["reply_document"] = _documents(
@@ -165,7 +167,6 @@ def todo_for(user: User) -> Todo:
     return Todo(items, {kind: n for kind, (n, _items) in found.items() if n})
 
 
-SIGNED_STATUSES = (Status.RECTIFYING, Status.VERIFYING, Status.CLOSED)
 SIGNABLE_FORMS = (FormKind.FORECAST, FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.RECTIFICATION_NOTICE)
 
 

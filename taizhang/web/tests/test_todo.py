@@ -16,7 +16,7 @@ from taizhang.problems.models import Problem
 from taizhang.supervision import actions as supervision_actions
 from taizhang.supervision.models import SupervisionAction
 from taizhang.supervision.scheduler import sweep
-from taizhang.supervision.tests.helpers import assign, at
+from taizhang.supervision.tests.helpers import assign, at, new_problem
 from taizhang.web.todo import todo_for
 
 D = dt.date
@@ -120,3 +120,14 @@ def test_the_todo_of_someone_with_nothing_to_do_says_so(client: Client, cast: Si
     assert client.get("/api/v1/todo").json() == {"total": 0, "counts": {}, "items": []}
     client.logout()
     assert client.get("/api/v1/todo").status_code == 401
+
+
+def test_a_returned_problems_forecast_no_longer_waits_for_a_signature(cast: SimpleNamespace) -> None:
+    with time_machine.travel(at(D(2026, 11, 2), 8, 30), tick=False):
+        problem = assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
+        sweep()  # the 预报单
+        assert kinds(cast.officer) == {"sign_problem": 1, "sign_document": 1}
+        problem_actions.do_return_problem(problem, actor=cast.officer, reason="不属于本股职责")
+        assert kinds(cast.officer) == {}  # returning answers the 预报单 as signing would
+        assign(cast, Problem.objects.get(pk=problem.pk), milestone_on=D(2026, 11, 3), unit=cast.safety)
+        assert kinds(cast.officer) == {} and kinds(cast.other_officer) == {"sign_problem": 1}
