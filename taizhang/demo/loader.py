@@ -30,7 +30,7 @@ from taizhang.problems import actions, closure
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.models import Category, Milestone, Problem
 from taizhang.supervision import actions as supervision
-from taizhang.supervision.models import ActionState, FormKind, SupervisionAction
+from taizhang.supervision.models import ActionState, FormKind, Notification, SupervisionAction
 from taizhang.supervision.scheduler import sweep
 
 # Stage windows in days relative to the load day: the story sits in 整改落实, with the look-back ahead.
@@ -117,12 +117,17 @@ class DemoLoader:
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
 
     def _supervise(self, minute: int) -> None:
-        """One morning of 督办, as the office lives it: the scheduler runs; the coordinator approves the heavy
-        forms drafted the day before (declining one in four after talking to the unit); units answer two in three
-        of the 督办 documents they received the day before."""
+        """One morning of 督办, as the office lives it: the scheduler runs; everyone has read their older messages; the
+        coordinator approves the heavy forms drafted the day before (declining one in four after talking to the
+        unit); units sign four in five and answer two in three of the 督办 documents they received before."""
         with travel_to(self.moment(minute)):
             sweep()
             yesterday = self.moment(minute) - dt.timedelta(hours=12)
+            # People open their inbox: what came before yesterday has been read, so a newcomer's first login shows
+            # the last day's messages unread, not ten weeks of them.
+            Notification.objects.filter(read_at__isnull=True, created_at__lt=yesterday).update(
+                read_at=self.moment(minute)
+            )
             coordinator = self.users["coord"]
             for action in SupervisionAction.objects.filter(state=ActionState.DRAFT, fired_at__lt=yesterday):
                 decline = action.pk % 4 == 0
