@@ -183,7 +183,8 @@ def _opinions(qs: QuerySet[Opinion], kind: str, on: dt.date) -> tuple[int, list[
     items = []
     for r in rows:
         due, light, left = _service(kind, r["received_at"], on)
-        url = reverse("triage_opinion", args=[r["id"]])
+        # 纪检组 reads a 举报 on its page (the reporter unmasked for them); triage is the coordinators' work.
+        url = reverse("opinion_detail" if kind == "report_opinion" else "triage_opinion", args=[r["id"]])
         items.append(TodoItem(kind, _short(r["text"]), url, r["received_at"], due, light, left, opinion_id=r["id"]))
     return qs.count(), items
 

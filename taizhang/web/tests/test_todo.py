@@ -42,6 +42,8 @@ def test_each_role_sees_what_it_must_do_after_each_step(client: Client, cast: Si
         )
         assert kinds(cast.discipline) == {"report_opinion": 1}
         assert todo_for(cast.discipline).items[0].opinion_id == report.pk
+        client.force_login(cast.discipline)  # the item leads to a page 纪检组 may open
+        assert client.get(todo_for(cast.discipline).items[0].url).status_code == 200
 
         problem = do_create_problem_from_opinion(
             opinion,
