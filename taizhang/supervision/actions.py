@@ -58,13 +58,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("taizhang.supervise")
 SYSTEM = "督办系统"
-SIGNABLE = {
-    FormKind.SUPERVISION_NOTICE,
-    FormKind.CRITICISM,
-    FormKind.ORG_ADJUSTMENT,
-    FormKind.RECTIFICATION_NOTICE,
-    FormKind.FORECAST,
-}
+SIGNABLE = frozenset(  # the forms a unit signs for (签收); the 解决问题报告单 only informs
+    {
+        FormKind.SUPERVISION_NOTICE,
+        FormKind.CRITICISM,
+        FormKind.ORG_ADJUSTMENT,
+        FormKind.RECTIFICATION_NOTICE,
+        FormKind.FORECAST,
+    }
+)
 PLAN_TRIGGERS = {Trigger.PLAN_DUE, Trigger.PLAN_OVERDUE}
 
 
@@ -167,7 +169,10 @@ def _unit_message(issued: list[SupervisionAction], recipients: Recipients) -> tu
     for action in sorted(issued, key=lambda a: (-a.rung.level, not a.doc_number)):
         rung = action.rung
         what = rung.name + (f"，印发《{action.title}》{action.doc_number}" if action.doc_number else "")
-        if rung.trigger in PLAN_TRIGGERS and problem.plan_due_on:
+        if rung.trigger == Trigger.ON_CLOSE:  # the 解决问题报告单 reports a pass, not a time limit
+            closed = timezone.localdate(problem.closed_at) if problem.closed_at else action.due_on
+            limit = f"验收通过，已于{chinese_date(closed)}销号"
+        elif rung.trigger in PLAN_TRIGGERS and problem.plan_due_on:
             limit = f"整改方案报送时限{chinese_date(problem.plan_due_on)}，尚未报送整改方案"
         else:
             limit = f"整改时限{chinese_date(problem.deadline)}"

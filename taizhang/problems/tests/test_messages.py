@@ -14,6 +14,7 @@ import time_machine
 from conftest import milestones_done, png_upload, ready_to_decide
 from taizhang.clock import now, today
 from taizhang.errors import ActionError
+from taizhang.lib.chinese_dates import chinese_date
 from taizhang.problems import actions, closure
 from taizhang.problems.actions import MilestoneInput
 from taizhang.problems.models import Problem, RectificationKind, Status
@@ -132,6 +133,8 @@ def test_it_tells_exactly_the_right_people_at_each_step_of_the_loop(cast: Simple
             ("officer", "解决问题报告：青教报〔2026〕1号"),
         ]
         assert "解决问题报告单" in inbox.body("officer")
+        assert f"验收通过，已于{chinese_date(today())}销号" in inbox.body("officer")
+        assert "整改时限" not in inbox.body("officer")  # a pass, not a time limit
 
 
 def apply(cast: SimpleNamespace, problem: Problem, summary: str) -> None:
