@@ -9,10 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, page_of
-from taizhang.clock import now
 from taizhang.problems.access import access_problem_by_id
 from taizhang.supervision import actions
-from taizhang.supervision.access import access_action_by_id, access_extension_by_id, actions_visible_to, inbox_of
+from taizhang.supervision.access import access_action_by_id, access_extension_by_id, actions_visible_to
 from taizhang.supervision.models import ExtensionRequest, SupervisionAction
 from taizhang.supervision.timelimits import light_for
 
@@ -171,17 +170,3 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: Extension
     user = api_user(request)
     extension = access_extension_by_id(user, extension_id)
     return actions.do_decide_extension(extension, actor=user, approve=payload.approve, note=payload.note)
-
-
-@router.get("/notifications", response={200: NotificationPage, **ERRORS}, summary="站内消息")
-def list_notifications(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    qs = inbox_of(api_user(request))
-    count, items = page_of(qs, paging)
-    unread = qs.filter(read_at__isnull=True).count()
-    return {"count": count, "unread": unread, "page": paging.page, "page_size": paging.page_size, "items": items}
-
-
-@router.post("/notifications/read", response={200: dict[str, int], **ERRORS}, summary="全部标为已读")
-def mark_notifications_read(request: HttpRequest) -> dict[str, int]:
-    n = inbox_of(api_user(request)).filter(read_at__isnull=True).update(read_at=now())
-    return {"marked": n}

@@ -21,7 +21,7 @@ from taizhang.accounts.models import Role
 from taizhang.clock import today
 from taizhang.intake.models import Channel, Opinion, OpinionStatus
 from taizhang.problems.models import ClosureApplication, ClosureDecision, Problem, Status
-from taizhang.supervision.actions import REPLYABLE
+from taizhang.supervision.actions import REPLYABLE, SIGNABLE
 from taizhang.supervision.config import get_config
 from taizhang.supervision.documents import REPLY_WORKDAYS
 from taizhang.supervision.models import (
@@ -156,7 +156,7 @@ def todo_for(user: User) -> Todo:
         # A 预报单 asks the unit to sign the problem: it is answered by signing or returning it, so it waits only
         # while the problem is still this unit's to sign.
         still_to_sign = Q(problem__status=Status.ASSIGNED, problem__lead_unit_id=F("unit_id"))
-        unsigned = documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE_FORMS).exclude(
+        unsigned = documents.filter(signed_at__isnull=True, form_kind__in=SIGNABLE).exclude(
             Q(form_kind=FormKind.FORECAST) & ~still_to_sign
         )
         found["sign_document"] = _documents(unsigned, "sign_document", on)
@@ -165,9 +165,6 @@ def todo_for(user: User) -> Todo:
         )
     items = sorted((i for _n, kind_items in found.values() for i in kind_items), key=_urgency)
     return Todo(items, {kind: n for kind, (n, _items) in found.items() if n})
-
-
-SIGNABLE_FORMS = (FormKind.FORECAST, FormKind.SUPERVISION_NOTICE, FormKind.CRITICISM, FormKind.RECTIFICATION_NOTICE)
 
 
 def _urgency(item: TodoItem) -> tuple[int, dt.date, dt.datetime]:

@@ -63,9 +63,11 @@ def test_it_lists_notifications_in_the_api(client: Client, cast: SimpleNamespace
         assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
         sweep()
     client.force_login(cast.officer)
-    body = client.get("/api/v1/supervision/notifications").json()
+    body = client.get("/api/v1/notifications").json()
     assert body["count"] == 1 and body["unread"] == 1 and "问题预报" in body["items"][0]["title"]
-    assert client.post("/api/v1/supervision/notifications/read").json() == {"marked": 1}
+    assert client.post("/api/v1/notifications/read").json() == {"marked": 1}
+    # one inbox in the API: the old copy under /supervision/ is gone
+    assert client.get("/api/v1/supervision/notifications").status_code == 404
     actions = client.get("/api/v1/supervision/actions").json()
     assert actions["items"][0]["doc_number"] == "青教预〔2026〕1号"
 

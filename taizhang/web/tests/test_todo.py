@@ -133,3 +133,20 @@ def test_a_returned_problems_forecast_no_longer_waits_for_a_signature(cast: Simp
         assert kinds(cast.officer) == {}  # returning answers the 预报单 as signing would
         assign(cast, Problem.objects.get(pk=problem.pk), milestone_on=D(2026, 11, 3), unit=cast.safety)
         assert kinds(cast.officer) == {} and kinds(cast.other_officer) == {"sign_problem": 1}
+
+
+def test_an_approved_organisational_adjustment_waits_for_the_units_signature(cast: SimpleNamespace) -> None:
+    """组织调整建议单 is signed for like every other 督办 form once it is issued (it was missing from the list)."""
+    with time_machine.travel(at(D(2026, 11, 2), 8, 30), tick=False) as traveller:
+        problem = assign(cast, new_problem(cast), deadline=D(2026, 11, 4), milestone_on=D(2026, 11, 3))
+        problem_actions.do_sign_problem(problem, actor=cast.officer)
+        traveller.move_to(at(D(2026, 11, 25), 9))  # 15 working days overdue: only the highest rung is due
+        sweep()
+        draft = SupervisionAction.objects.get(problem=problem, state="draft")
+        assert draft.form_kind == "org_adjustment"
+        assert "sign_document" not in kinds(cast.officer)  # a draft is not the unit's yet
+        supervision_actions.do_review_document(draft, actor=cast.leader, approve=True)
+        signable = [i for i in todo_for(cast.officer).items if i.kind == "sign_document"]
+        assert [i.action_id for i in signable] == [draft.pk]
+        supervision_actions.do_sign_document(draft, actor=cast.officer)
+        assert "sign_document" not in kinds(cast.officer)
