@@ -42,6 +42,8 @@ class Verb(models.TextChoices):
     UNIT_CREATED = "unit_created", _("新建单位")
     IMPORT_COMMITTED = "import_committed", _("导入文件")
     IMPORT_PROFILE_SAVED = "import_profile_saved", _("保存导入方案")
+    INSTRUCTION_GIVEN = "instruction_given", _("领导批示")
+    INSTRUCTION_REPLIED = "instruction_replied", _("回复领导批示")
 
 
 class AuditEvent(models.Model):

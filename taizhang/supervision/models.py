@@ -325,6 +325,40 @@ class RedItemSubscription(models.Model):
         return f"{self.user} → {self.unit or self.get_unit_kind_display()}"
 
 
+class Instruction(models.Model):
+    """领导批示: a leader's instruction on a problem to the unit that leads it. The unit answers once with how it
+    carried it out (办理情况); until then it waits in the leader's 待办 and in the unit's, against its reply date."""
+
+    problem = models.ForeignKey("problems.Problem", on_delete=models.PROTECT, related_name="instructions")
+    unit = models.ForeignKey("accounts.Unit", verbose_name=_("批示对象"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批示领导"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("批示内容"))
+    created_at = models.DateTimeField(_("批示时间"))
+    reply_due_on = models.DateField(_("回复时限"))
+    reply = models.TextField(_("办理情况"), blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # the 待办 of a unit and of a leader: what is still unanswered
+            models.Index(
+                fields=["unit", "reply_due_on"], condition=Q(replied_at__isnull=True), name="instruction_open_idx"
+            ),
+            models.Index(fields=["author", "reply_due_on"], name="instruction_author_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} 批示 {self.problem_id}"
+
+
 class Sanction(models.TextChoices):
     EFFICIENCY_WARNING = "efficiency_warning", _("效能告诫")
     WRITTEN_SELF_CRITICISM = "written_self_criticism", _("书面检查")
