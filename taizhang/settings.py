@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "taizhang.triage",
     "taizhang.supervision",
     "taizhang.imports",
+    "taizhang.public",
     "taizhang.web",
 ]
 
