@@ -29,6 +29,7 @@ from taizhang.imports.api import router as imports_router
 from taizhang.intake.api import router as intake_router
 from taizhang.problems.api import router as problems_router
 from taizhang.problems.categories_api import router as categories_router
+from taizhang.public.api import public_router
 from taizhang.supervision.api import router as supervision_router
 from taizhang.supervision.inbox_api import router as inbox_router
 from taizhang.triage.api import router as triage_router
@@ -142,6 +143,7 @@ api.add_router("/notifications", inbox_router)
 api.add_router("/units", units_router)
 api.add_router("/users", users_router)
 api.add_router("/categories", categories_router)
+api.add_router("/public", public_router())
 
 
 # ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} (English on request) ----------

@@ -73,7 +73,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "taizhang.urls"
+# Two faces (docs/operations.md): "internal" serves everything; "public" (a DMZ host on the internet) serves
+# only the public pages and /api/v1/public/ — every staff URL answers 404 there.
+TAIZHANG_FACE = os.environ.get("TAIZHANG_FACE", "internal")
+if TAIZHANG_FACE not in ("internal", "public"):
+    raise ValueError(f"TAIZHANG_FACE must be 'internal' or 'public', not {TAIZHANG_FACE!r}")
+ROOT_URLCONF = "taizhang.public.face_urls" if TAIZHANG_FACE == "public" else "taizhang.urls"
+# Where the public reaches the public face (QR posters point there); empty: the address a poster was made at.
+TAIZHANG_PUBLIC_BASE_URL = os.environ.get("TAIZHANG_PUBLIC_BASE_URL", "")
+# The staff login that the public face's footer links to (it has none of its own); empty: no link.
+TAIZHANG_STAFF_URL = os.environ.get("TAIZHANG_STAFF_URL", "")
+# Reverse proxies in front of the app whose X-Forwarded-For is trusted for the public rate limits.
+TAIZHANG_TRUSTED_PROXIES = int(os.environ.get("TAIZHANG_TRUSTED_PROXIES", "0"))
 WSGI_APPLICATION = "taizhang.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

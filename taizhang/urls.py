@@ -10,5 +10,6 @@ urlpatterns = [
     path("triage/suggest/", include("taizhang.triage.urls")),
     path("supervision/", include("taizhang.supervision.urls")),
     path("imports/", include("taizhang.imports.urls")),
+    path("", include("taizhang.public.urls")),
     path("", include("taizhang.web.urls")),
 ]

@@ -12,7 +12,6 @@ urlpatterns = [
     path("todo/", views.todo, name="todo"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("track/", views.track_opinion, name="track"),
     path("opinions/new/", intake_views.opinion_new, name="opinion_new"),
     path("opinions/import/", import_views.opinion_import, name="opinion_import"),
     path("opinions/import/template.xlsx", import_views.opinion_import_template, name="opinion_import_template"),

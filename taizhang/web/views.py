@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -7,10 +9,9 @@ from django.shortcuts import render
 
 from taizhang.clock import today
 from taizhang.intake.access import opinions_visible_to
-from taizhang.intake.models import Opinion, OpinionStatus
-from taizhang.lib.codes import normalise_receipt_code
-from taizhang.lib.masking import mask_text
+from taizhang.intake.models import OpinionStatus
 from taizhang.problems.models import Problem, Status
+from taizhang.public.views import front_page
 from taizhang.supervision.access import inbox_of
 from taizhang.supervision.timelimits import light_counts
 from taizhang.web.http import AuthedHttpRequest
@@ -19,8 +20,15 @@ from taizhang.web.todo import todo_for
 HOME_TODO_ITEMS = 12
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """Staff see their workbench; anyone not logged in sees the public front page (submit, follow, 公示)."""
+    if not request.user.is_authenticated:
+        return front_page(request)
+    return staff_home(cast(AuthedHttpRequest, request))
+
+
 @login_required
-def home(request: AuthedHttpRequest) -> HttpResponse:
+def staff_home(request: AuthedHttpRequest) -> HttpResponse:
     problems = Problem.objects.visible_to(request.user)
     by_status = dict(problems.values_list("status").annotate(n=Count("id")).order_by())
     untriaged = opinions_visible_to(request.user).filter(status=OpinionStatus.UNTRIAGED)
@@ -44,19 +52,3 @@ def todo(request: AuthedHttpRequest) -> HttpResponse:
     """Everything the person has to do, most urgent first (each kind's oldest 50)."""
     items = todo_for(request.user)
     return render(request, "web/todo.html", {"todo": items, "todo_items": items.items})
-
-
-def track_opinion(request: HttpRequest) -> HttpResponse:
-    """Public page: a reporter follows an opinion by its receipt code; nothing personal is shown."""
-    code = normalise_receipt_code(request.GET.get("code", ""))
-    opinion = None
-    if code:
-        opinion = Opinion.objects.filter(receipt_code=code).prefetch_related("problems").first()
-    context = {
-        "code": request.GET.get("code", ""),
-        "searched": "code" in request.GET,
-        "opinion": opinion,
-        "answer": mask_text(opinion.answer) if opinion else "",
-        "problems": list(opinion.problems.all()) if opinion else [],
-    }
-    return render(request, "web/track.html", context, status=200 if opinion or "code" not in request.GET else 404)

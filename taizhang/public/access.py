@@ -1,0 +1,28 @@
+"""Looking an opinion up by its receipt code, for anyone: limited per address and per code, and answering
+the same for a code that does not exist as for one that could not be a code (never reveal existence)."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.http import HttpRequest
+
+from taizhang.intake.models import Opinion
+from taizhang.lib.codes import normalise_receipt_code
+from taizhang.public.limits import Counter, RateLimited, client_ip
+
+
+def access_opinion_by_code(request: HttpRequest, typed: str) -> Opinion | None:
+    """The opinion for a typed code, or None. Raises RateLimited (429) when this address has looked up too
+    many codes, or too many that did not exist, or this code has been looked up too often."""
+    ip = client_ip(request)
+    code = normalise_receipt_code(typed)
+    Counter("track_miss_ip", ip).check()
+    Counter("track_ip", ip).hit()
+    Counter("track_code", code or typed.strip().upper()[:40]).hit()
+    # A malformed code still costs one query, so the answer takes as long as for an unknown one.
+    opinion = Opinion.objects.filter(receipt_code=code or "-").first()
+    if opinion is None:
+        with contextlib.suppress(RateLimited):  # counted; the next lookup from here is refused
+            Counter("track_miss_ip", ip).hit()
+    return opinion

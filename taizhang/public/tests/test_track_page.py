@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from taizhang.intake.actions import do_dismiss_opinion
+from taizhang.intake.models import Opinion
+from taizhang.problems.models import Problem, Status
+from taizhang.public.actions import PublicSubmission, do_submit_public_opinion
+
+STAFF_NAMES = ("钱股长", "赵联络", "王协调", "李牵头", "周督导", "张三", "13812345678")
+
+
+def track(client: Client, code: str, ip: str = "198.51.100.1") -> Any:
+    return client.get(reverse("track"), {"code": code}, REMOTE_ADDR=ip)
+
+
+def comparable(response: Any) -> str:
+    """The page without what differs on every render (the CSRF token) or echoes the address (the language
+    switch's way back)."""
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'name="next" value="[^"]*"', "", html)
+
+
+def code_of(problem: Problem) -> str:
+    return Opinion.objects.filter(links__problem=problem).get().receipt_code
+
+
+def test_it_shows_a_received_opinion(client: Client, cast: SimpleNamespace) -> None:
+    opinion = do_submit_public_opinion(PublicSubmission(text="食堂饭菜分量不足。", anonymous=True))
+    response = track(client, opinion.receipt_code.lower().replace("-", " "))  # typed as people type it
+    html = response.content.decode()
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert "已受理，正在梳理" in html and "收到您的反映" in html and "食堂饭菜" not in html
+
+
+def test_it_tells_a_closed_case_in_words_with_the_office_deadline_and_result(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    problem = make_problem(Status.CLOSED)
+    html = track(client, code_of(problem)).content.decode()
+    assert "已整改并验收销号" in html
+    assert "基础教育股" in html and "安全稳定股" in html  # the office handling it and the co-unit
+    assert problem.deadline is not None and f"{problem.deadline.year}年" in html
+    assert "问题已整改完成，经验收销号。整改情况：已清退费用并通报。" in html
+    assert '<span class="badge closed">已销号</span>' in html
+    for step in ("收到您的反映", "立项", "交办", "责任单位签收", "整改完成，申请验收", "验收通过，销号"):
+        assert step in html
+    for person in STAFF_NAMES:
+        assert person not in html
+    assert "现场核查属实" not in html  # the verifier's own words stay inside
+
+
+def test_it_shows_the_answer_of_a_dismissed_opinion_masked(client: Client, cast: SimpleNamespace) -> None:
+    opinion = do_submit_public_opinion(PublicSubmission(text="某老师体罚学生。", anonymous=True))
+    do_dismiss_opinion(
+        opinion, actor=cast.coordinator, reason="untrue", answer="经核查不属实，如有疑问请致电13712345678。"
+    )
+    html = track(client, opinion.receipt_code).content.decode()
+    assert "反映不属实" in html and "经核查不属实" in html
+    assert "13712345678" not in html and "137****5678" in html
+
+
+@pytest.mark.parametrize("typed", ["ABCDE-FGHJK", "abc", "!!!", "ABCDE-FGHJK-2", "'; drop table"])
+def test_it_answers_an_unknown_and_a_malformed_code_alike(client: Client, cast: SimpleNamespace, typed: str) -> None:
+    baseline = track(client, "ZZZZZ-ZZZZZ", ip="198.51.100.2")
+    response = track(client, typed, ip="198.51.100.3")
+    assert response.status_code == baseline.status_code == 404
+    assert comparable(response) == comparable(baseline)
+    assert "没有查到与此查询码对应的反映" in response.content.decode()
+
+
+def test_it_refuses_an_address_that_keeps_guessing(client: Client, cast: SimpleNamespace, settings: Any) -> None:
+    settings.TAIZHANG_PUBLIC_RATES = {"track_miss_ip": "3/h"}
+    opinion = do_submit_public_opinion(PublicSubmission(text="食堂饭菜分量不足。", anonymous=True))
+    for n in range(3):
+        assert track(client, f"ABCDE-FGHJ{n + 2}").status_code == 404
+    refused = track(client, opinion.receipt_code)  # even a right code, once the address is guessing
+    assert refused.status_code == 429 and "操作过于频繁" in refused.content.decode()
+    assert 'id="timeline"' not in refused.content.decode()
+    assert track(client, opinion.receipt_code, ip="198.51.100.99").status_code == 200
+
+
+def test_it_limits_the_lookups_of_one_code(client: Client, cast: SimpleNamespace, settings: Any) -> None:
+    settings.TAIZHANG_PUBLIC_RATES = {"track_code": "2/h"}
+    opinion = do_submit_public_opinion(PublicSubmission(text="食堂饭菜分量不足。", anonymous=True))
+    for n in range(2):
+        assert track(client, opinion.receipt_code, ip=f"198.51.100.{n + 1}").status_code == 200
+    assert track(client, opinion.receipt_code, ip="198.51.100.50").status_code == 429
+
+
+def test_it_pins_the_follow_page_queries(
+    client: Client,
+    cast: SimpleNamespace,
+    make_problem: Callable[..., Problem],
+    django_assert_max_num_queries: Any,
+) -> None:
+    code = code_of(make_problem(Status.CLOSED))
+    with django_assert_max_num_queries(14):
+        assert track(client, code).status_code == 200
+
+
+def test_it_says_when_the_lookup_has_no_code_yet(client: Client, db: Any) -> None:
+    response = client.get(reverse("track"))
+    assert response.status_code == 200 and "没有查到" not in response.content.decode()
+    assert dt.date.today().year > 2000

@@ -1,0 +1,235 @@
+"""What a reporter sees of their opinion through its receipt code (内外有别): the steps it went through, in
+public words, from the audit trail's own times — never a person's name, a phone number, an internal reason
+(退单、验收意见), or the text of a progress report (which is written for the bureau, not for the public)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext, pgettext
+
+from taizhang.accounts.models import Unit
+from taizhang.audit.models import AuditEvent, Verb
+from taizhang.i18n import message_date
+from taizhang.intake.models import DismissReason, Opinion, OpinionStatus
+from taizhang.lib.masking import mask_name, mask_text
+from taizhang.problems.models import Assignment, ClosureApplication, ClosureDecision, Problem, Status
+
+# The audit verbs a reporter is told about; everything else (督办 drafts, messages, unmaskings) stays inside.
+OPINION_VERBS = (Verb.OPINION_RECEIVED, Verb.PROBLEM_CREATED, Verb.OPINION_LINKED, Verb.OPINION_DISMISSED)
+PROBLEM_VERBS = (
+    Verb.PROBLEM_ASSIGNED,
+    Verb.PROBLEM_SIGNED,
+    Verb.PROBLEM_RETURNED,
+    Verb.PROGRESS_REPORTED,
+    Verb.CLOSURE_APPLIED,
+    Verb.CLOSURE_ACCEPTED,
+    Verb.CLOSURE_REJECTED,
+    Verb.PROBLEM_REOPENED,
+)
+
+
+def status_words(status: str) -> str:
+    """A problem's status as a reporter reads it."""
+    words = {
+        Status.NEW: gettext("已立项，等待交办"),
+        Status.ASSIGNED: gettext("已交办，等待责任单位签收"),
+        Status.RETURNED: gettext("正在重新交办"),
+        Status.RECTIFYING: gettext("整改中"),
+        Status.VERIFYING: gettext("整改完成，等待验收"),
+        Status.CLOSED: gettext("已整改并验收销号"),
+    }
+    if status in words:
+        return words[Status(status)]
+    return str(dict(Status.choices).get(status, status))  # a status added later reads as its own label
+
+
+@dataclass(frozen=True)
+class Step:
+    at: dt.datetime
+    title: str
+    detail: str = ""
+
+
+@dataclass
+class PublicProblem:
+    number: str
+    status: str
+    status_label: str
+    status_words: str
+    office: str
+    co_offices: list[str]
+    deadline: dt.date | None
+    progress_percent: int
+    progress: list[tuple[dt.datetime, int]]
+    closed_at: dt.datetime | None
+    result: str
+
+
+@dataclass
+class PublicTimeline:
+    receipt_code: str
+    received_at: dt.datetime
+    channel_label: str
+    status: str
+    status_words: str
+    answer: str
+    problems: list[PublicProblem] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    rating_open: bool = False
+
+    @property
+    def result(self) -> str:
+        """The result in words: the answer given, or each problem's outcome."""
+        parts = [self.answer] if self.answer else []
+        parts += [p.result for p in self.problems if p.result]
+        return "\n".join(parts)
+
+
+def _scrub(text: str, names: set[str]) -> str:
+    """Phone and ID numbers masked; the reporters' own names masked wherever staff wrote them."""
+    text = mask_text(text)
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 2:
+            text = text.replace(name, mask_name(name))
+    return text
+
+
+def public_timeline(opinion: Opinion) -> PublicTimeline:
+    """Everything for the follow page and GET /api/v1/public/track/{code}, in a fixed number of queries."""
+    problems = list(Problem.objects.filter(opinion_links__opinion=opinion).select_related("lead_unit").order_by("id"))
+    names = set(
+        Opinion.objects.filter(Q(pk=opinion.pk) | Q(links__problem__in=problems))
+        .exclude(reporter_name="")
+        .values_list("reporter_name", flat=True)
+    )
+    events = list(
+        AuditEvent.objects.filter(
+            Q(opinion=opinion, verb__in=OPINION_VERBS) | Q(problem__in=problems, verb__in=PROBLEM_VERBS)
+        )
+        .only("at", "verb", "problem_id", "opinion_id", "data")
+        .order_by("at", "id")
+    )
+    unit_ids = {e.data.get("lead_unit") for e in events if e.verb == Verb.PROBLEM_ASSIGNED}
+    unit_names = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
+    numbers = {p.pk: p.number for p in problems}
+    timeline = PublicTimeline(
+        receipt_code=opinion.receipt_code,
+        received_at=opinion.received_at,
+        channel_label=str(opinion.get_channel_display()),
+        status=opinion.status,
+        status_words=_opinion_words(opinion, problems),
+        answer=_scrub(opinion.answer, names),
+        problems=_public_problems(problems, events, names),
+        steps=[s for e in events if (s := _step(e, opinion, numbers, unit_names, len(problems) > 1))],
+        rating_open=rating_open(opinion),
+    )
+    return timeline
+
+
+def rating_open(opinion: Opinion) -> bool:
+    """Whether the follow page asks this reporter for a rating (回访). Ratings are not built yet: never."""
+    return False
+
+
+def _opinion_words(opinion: Opinion, problems: list[Problem]) -> str:
+    if opinion.status == OpinionStatus.UNTRIAGED:
+        return gettext("已受理，正在梳理")
+    if opinion.status == OpinionStatus.DISMISSED:
+        return str(DismissReason(opinion.dismiss_reason).label) if opinion.dismiss_reason else gettext("不予立项")
+    open_ones = [p for p in problems if p.status != Status.CLOSED]
+    if not open_ones:
+        return status_words(Status.CLOSED)
+    return status_words(open_ones[0].status)
+
+
+def _public_problems(problems: list[Problem], events: list[AuditEvent], names: set[str]) -> list[PublicProblem]:
+    assignments = {
+        a.problem_id: a
+        for a in Assignment.objects.filter(problem__in=problems, is_current=True).prefetch_related("co_units")
+    }
+    accepted = {
+        c.problem_id: c
+        for c in ClosureApplication.objects.filter(problem__in=problems, decision=ClosureDecision.ACCEPTED).order_by(
+            "decided_at", "id"
+        )
+    }
+    result = []
+    for p in problems:
+        assignment = assignments.get(p.pk)
+        progress = [
+            (e.at, int(e.data.get("percent", 0)))
+            for e in events
+            if e.problem_id == p.pk and e.verb == Verb.PROGRESS_REPORTED
+        ]
+        result.append(
+            PublicProblem(
+                number=p.number,
+                status=p.status,
+                status_label=str(p.get_status_display()),
+                status_words=status_words(p.status),
+                office=p.lead_unit.name if p.lead_unit else "",
+                co_offices=[u.name for u in assignment.co_units.all()] if assignment else [],
+                deadline=p.deadline,
+                progress_percent=p.progress_percent,
+                progress=progress,
+                closed_at=p.closed_at,
+                result=_result(p, accepted.get(p.pk), names),
+            )
+        )
+    return result
+
+
+def _result(problem: Problem, closure: ClosureApplication | None, names: set[str]) -> str:
+    if problem.status != Status.CLOSED:
+        return ""
+    summary = _scrub(closure.summary.strip(), names) if closure else ""
+    done = gettext("问题已整改完成，经验收销号。")
+    return f"{done}{pgettext('result', '整改情况：')}{summary}" if summary else done
+
+
+def _step(
+    event: AuditEvent, opinion: Opinion, numbers: dict[int, str], units: dict[int, str], several: bool
+) -> Step | None:
+    number = numbers.get(event.problem_id or 0, "")
+    prefix = f"{number} · " if several and number and event.verb in PROBLEM_VERBS else ""
+    data = event.data or {}
+    if event.verb == Verb.OPINION_RECEIVED:
+        return Step(event.at, gettext("收到您的反映"), gettext("已登记，生成查询码"))
+    if event.verb == Verb.PROBLEM_CREATED:
+        return Step(event.at, gettext("立项"), gettext("列入问题台账，编号 %(number)s") % {"number": number})
+    if event.verb == Verb.OPINION_LINKED:
+        detail = gettext("与反映同一问题的其他意见合并办理，编号 %(number)s") % {"number": number}
+        return Step(event.at, gettext("合并办理"), detail)
+    if event.verb == Verb.OPINION_DISMISSED:
+        return Step(
+            event.at, gettext("不予立项"), str(DismissReason(data["reason"]).label) if data.get("reason") else ""
+        )
+    return _problem_step(event, prefix, units, data)
+
+
+def _problem_step(event: AuditEvent, prefix: str, units: dict[int, str], data: dict[str, object]) -> Step | None:
+    if event.verb == Verb.PROBLEM_ASSIGNED:
+        office = units.get(int(str(data.get("lead_unit") or 0)), "")
+        deadline = str(data.get("deadline", ""))
+        detail = gettext("交由%(office)s办理") % {"office": office} if office else ""
+        if deadline:
+            detail += gettext("，整改时限 %(deadline)s") % {"deadline": message_date(dt.date.fromisoformat(deadline))}
+        return Step(event.at, prefix + gettext("交办"), detail)
+    words = {
+        Verb.PROBLEM_SIGNED: (gettext("责任单位签收"), ""),
+        Verb.PROBLEM_RETURNED: (gettext("调整办理单位"), gettext("正在重新交办")),
+        Verb.CLOSURE_APPLIED: (gettext("整改完成，申请验收"), ""),
+        Verb.CLOSURE_ACCEPTED: (gettext("验收通过，销号"), ""),
+        Verb.CLOSURE_REJECTED: (gettext("验收未通过"), gettext("继续整改")),
+        Verb.PROBLEM_REOPENED: (gettext("重新办理"), ""),
+    }
+    if event.verb == Verb.PROGRESS_REPORTED:
+        percent = data.get("percent")
+        return Step(event.at, prefix + gettext("整改进展"), gettext("已完成 %(percent)s%%") % {"percent": percent})
+    if event.verb in words:
+        title, detail = words[Verb(event.verb)]
+        return Step(event.at, prefix + title, detail)
+    return None

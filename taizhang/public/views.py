@@ -1,0 +1,84 @@
+"""The public face's pages: the front page, submitting an opinion, following it by its receipt code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from taizhang.errors import ActionError
+from taizhang.problems.forms import as_uploads
+from taizhang.public.access import access_opinion_by_code
+from taizhang.public.actions import MAX_PHOTOS, MAX_TEXT_CHARS, do_submit_public_opinion
+from taizhang.public.forms import SubmitForm, TrackForm
+from taizhang.public.limits import Counter, RateLimited, client_ip
+from taizhang.public.timeline import public_timeline
+from taizhang.web.http import report_action_error
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Receipt codes and timelines are one person's: never kept by a shared cache or the browser's history."""
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def limited(request: HttpRequest, exc: RateLimited, template: str, context: dict[str, Any]) -> HttpResponse:
+    response = render(request, template, {**context, "limited": exc.message}, status=429)
+    response["Retry-After"] = str(exc.wait_seconds)
+    return response
+
+
+@require_GET
+def front_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/front.html")
+
+
+@require_http_methods(["GET", "POST"])
+def submit_opinion(request: HttpRequest) -> HttpResponse:
+    """A phone-sized form; on success the receipt code is shown once, on this response (nothing to go back to)."""
+    limits = {"max_text": MAX_TEXT_CHARS, "max_photos": MAX_PHOTOS}
+    if request.method == "GET":
+        form = SubmitForm(initial={"unit": request.GET.get("unit", "")})
+        return render(request, "public/submit.html", {"form": form, **limits})
+    form = SubmitForm(request.POST, request.FILES)
+    try:
+        Counter("submit_ip", client_ip(request)).hit()
+    except RateLimited as exc:
+        return limited(request, exc, "public/submit.html", {"form": form, **limits})
+    status = 400
+    if form.is_valid():
+        try:
+            opinion = do_submit_public_opinion(form.submission(), as_uploads(form.cleaned_data["photos"]))
+        except ActionError as exc:
+            status = report_action_error(request, form, exc)
+        else:
+            return _private(render(request, "public/receipt.html", {"opinion": opinion}))
+    return render(request, "public/submit.html", {"form": form, **limits}, status=status)
+
+
+@require_GET
+def track_opinion(request: HttpRequest) -> HttpResponse:
+    """Follow an opinion by its receipt code. An unknown code and a malformed one get the same 404 page."""
+    form = TrackForm(request.GET or None)
+    if "code" not in request.GET:
+        return render(request, "public/track.html", {"form": form})
+    typed = request.GET.get("code", "")
+    try:
+        opinion = access_opinion_by_code(request, typed)
+    except RateLimited as exc:
+        return limited(request, exc, "public/track.html", {"form": TrackForm()})
+    if opinion is None:
+        return render(request, "public/track.html", {"form": TrackForm(), "not_found": True}, status=404)
+    context = {"form": form, "timeline": public_timeline(opinion)}
+    return _private(render(request, "public/track.html", context))
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The public face's 404 (its URLconf has no staff pages for the shared 404 template to link to)."""
+    return render(request, "public/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/500.html", status=500)
