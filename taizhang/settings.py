@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "taizhang.supervision",
     "taizhang.imports",
     "taizhang.public",
+    "taizhang.disclosure",
     "taizhang.web",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("triage/suggest/", include("taizhang.triage.urls")),
     path("supervision/", include("taizhang.supervision.urls")),
     path("imports/", include("taizhang.imports.urls")),
+    path("manage/disclosures/", include("taizhang.disclosure.urls")),
+    path("", include("taizhang.disclosure.public_urls")),
     path("", include("taizhang.public.urls")),
     path("", include("taizhang.web.urls")),
 ]

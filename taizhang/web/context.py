@@ -9,6 +9,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from taizhang.disclosure.access import can_read_batches
     from taizhang.supervision.access import SUBSCRIBERS, can_read_accountability
 
     # Menus show a link only to a page its viewer may open (each flag is the same test the page applies).
@@ -17,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "is_bureau_wide": user.is_bureau_wide(),
         "can_subscribe": user.role in SUBSCRIBERS,
         "can_read_accountability": can_read_accountability(user),
+        "can_read_disclosures": can_read_batches(user),
         "can_open_admin": user.is_active and user.is_staff,
         "calendar_missing_years": _calendar_missing_years(user),
     }

@@ -1,0 +1,71 @@
+"""The public's 公示 pages (public layout, no login): published batches, a batch, an item with its objection form.
+Only frozen text is shown, so what was published stays as published whatever happens to the problem later."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+
+from taizhang.clock import today
+from taizhang.disclosure.access import published_batch, published_item
+from taizhang.disclosure.actions import do_file_objection
+from taizhang.disclosure.forms import ObjectionForm
+from taizhang.disclosure.limits import objection_allowed
+from taizhang.disclosure.models import Batch, BatchState
+from taizhang.disclosure.public import preview_item
+from taizhang.errors import ActionError
+from taizhang.web.http import report_action_error
+
+BATCHES_PER_PAGE = 20
+ITEMS_PER_PAGE = 50
+
+
+def batch_list(request: HttpRequest) -> HttpResponse:
+    batches = Batch.objects.published().annotate(n_items=Count("items")).order_by("-starts_on", "-id")
+    page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "disclosure/public_list.html", {"page": page, "today": today()})
+
+
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_batch(request, published_batch(pk), preview=False)
+
+
+def render_batch(request: HttpRequest, batch: Batch, *, preview: bool) -> HttpResponse:
+    """One template for the public page and the coordinator's preview: the preview is what the public will see."""
+    items = batch.items.select_related("problem__lead_unit", "problem__category").order_by("position", "id")
+    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    if batch.state == BatchState.DRAFT:
+        page.object_list = [preview_item(i) for i in page.object_list]
+    context = {"batch": batch, "page": page, "preview": preview, "open": batch.is_open_for_objections()}
+    return render(request, "disclosure/public_batch.html", context)
+
+
+def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    batch = published_batch(pk)
+    item = published_item(batch, item_pk)
+    is_open = batch.is_open_for_objections()
+    form = ObjectionForm(request.POST or None) if is_open else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, gettext("该公示不在公示期内，异议通道已关闭。"))
+            status = 400
+        elif not objection_allowed(request):
+            messages.error(request, gettext("提交过于频繁，请稍后再试。"))
+            status = 429
+        elif form.is_valid():
+            try:
+                do_file_objection(item, **form.cleaned_data)
+            except ActionError as exc:
+                status = report_action_error(request, form, exc)
+            else:
+                messages.success(request, gettext("异议已提交，牵头部门将核实处理。感谢您的监督！"))
+                return redirect("disclosure_item", pk=batch.pk, item_pk=item.pk)
+        else:
+            status = 400
+    context = {"batch": batch, "item": item, "form": form, "open": is_open}
+    return render(request, "disclosure/public_item.html", context, status=status)

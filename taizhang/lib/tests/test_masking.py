@@ -1,0 +1,59 @@
+"""Masking for public text: the old mask_text is unchanged; mask_public_text adds names, students and classes."""
+
+from __future__ import annotations
+
+import pytest
+
+from taizhang.lib.masking import CLASS_MASK, REDACTED, mask_public_text, mask_text, names_in
+
+
+def test_it_keeps_mask_text_as_it_was() -> None:
+    text = "电话13812345678，身份证110101199003074518，座机0791-88123456，学生王小明"
+    assert mask_text(text) == "电话138****5678，身份证110101********4518，座机0791-****3456，学生王小明"
+
+
+def test_it_masks_phones_and_id_numbers() -> None:
+    out = mask_public_text("电话13812345678或138 1234 5678，身份证11010119900307451X")
+    assert "13812345678" not in out and "1234 5678" not in out and "19900307" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("学生王小明被罚站", "王小明"),
+        ("家长李四反映", "李四"),
+        ("举报人：赵六", "赵六"),
+        ("班主任刘芳芳要求", "刘芳芳"),
+        ("欧阳娜娜同学受伤", "欧阳娜娜"),
+        ("我叫孙悟空", "孙悟空"),
+    ],
+)
+def test_it_masks_names_after_cues(text: str, name: str) -> None:
+    out = mask_public_text(text)
+    assert name not in out
+    assert name[0] in out  # the surname stays (张*), as on every public notice
+
+
+def test_it_masks_a_known_name_wherever_it_is() -> None:
+    assert mask_public_text("据张三丰说，食堂有问题", names=["张三丰"]) == "据张**说，食堂有问题"
+
+
+@pytest.mark.parametrize(
+    "cls", ["三年级二班", "初二(3)班", "初二（3）班", "高一3班", "七年级（2）班", "3年级2班", "小三2班"]
+)
+def test_it_masks_class_identifiers(cls: str) -> None:
+    assert mask_public_text(f"{cls}的学生") == f"{CLASS_MASK}的学生"
+
+
+def test_it_leaves_ordinary_words_alone() -> None:
+    text = "学生反映王老师在教室补课，学校食堂价格偏高。"
+    assert mask_public_text(text) == text
+
+
+def test_it_applies_manual_redactions_last() -> None:
+    assert mask_public_text("在东门小卖部旁", redactions=["东门小卖部"]) == f"在{REDACTED}旁"
+
+
+def test_it_finds_the_people_a_text_names_after_a_cue() -> None:
+    assert names_in("学生陈小虎被罚站，王小明同学作证，家长反映") == {"陈小虎", "王小明"}
+    assert mask_public_text("陈小虎已复课", names=names_in("学生陈小虎被罚站")) == "陈**已复课"
