@@ -217,7 +217,8 @@ def do_file_objection(item: BatchItem, *, text: str, contact: str = "") -> Objec
             title=gettext("公示异议：%(number)s") % {"number": number},
             body=gettext("《%(batch)s》中的问题 %(number)s 收到群众异议：%(text)s")
             % {"batch": batch.title, "number": number, "text": text[:200]},
-            url=reverse("disclosure_manage_batch", args=[batch.pk]) + "#objections",
+            # The internal page, also when the objection came in through the public-only face's process.
+            url=reverse("disclosure_manage_batch", args=[batch.pk], urlconf="taizhang.urls") + "#objections",
             problem=item.problem,
         ),
     )

@@ -14,10 +14,10 @@ from taizhang.clock import today
 from taizhang.disclosure.access import published_batch, published_item
 from taizhang.disclosure.actions import do_file_objection
 from taizhang.disclosure.forms import ObjectionForm
-from taizhang.disclosure.limits import objection_allowed
 from taizhang.disclosure.models import Batch, BatchState
 from taizhang.disclosure.public import preview_item
 from taizhang.errors import ActionError
+from taizhang.public.limits import Counter, client_ip
 from taizhang.web.http import report_action_error
 
 BATCHES_PER_PAGE = 20
@@ -54,11 +54,9 @@ def item_detail(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         if form is None:
             messages.error(request, gettext("该公示不在公示期内，异议通道已关闭。"))
             status = 400
-        elif not objection_allowed(request):
-            messages.error(request, gettext("提交过于频繁，请稍后再试。"))
-            status = 429
         elif form.is_valid():
             try:
+                Counter("objection_ip", client_ip(request)).hit()
                 do_file_objection(item, **form.cleaned_data)
             except ActionError as exc:
                 status = report_action_error(request, form, exc)

@@ -34,6 +34,7 @@ DEFAULT_RATES = {
     "track_ip": "60/10m",  # every receipt-code lookup from one address
     "track_miss_ip": "20/h",  # lookups of codes that do not exist (or are mistyped): guessing
     "track_code": "60/h",  # lookups of one code, from anywhere
+    "objection_ip": "5/h",  # 公示 objections (异议) from one address (taizhang.disclosure)
 }
 
 

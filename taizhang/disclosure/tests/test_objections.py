@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from types import SimpleNamespace
+from typing import Any
 
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 
 from taizhang.clock import today
@@ -52,10 +52,23 @@ def test_the_form_is_closed_after_the_period(
 def test_it_limits_objections_per_address(
     client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
 ) -> None:
-    cache.clear()
     batch = published(cast, [make_problem(Status.CLOSED)])
     url = _item_url(batch.pk, batch.items.get().pk)
     statuses = [client.post(url, {"text": f"异议{i}"}).status_code for i in range(7)]
     assert statuses == [302] * 5 + [429] * 2
     assert Objection.objects.count() == 5
-    cache.clear()
+
+
+def test_the_public_only_face_serves_the_pages_and_takes_objections(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem], settings: Any
+) -> None:
+    batch = published(cast, [make_problem(Status.CLOSED)])
+    item = batch.items.get()
+    settings.ROOT_URLCONF = "taizhang.public.face_urls"
+    for url in ("/disclosures/", f"/disclosures/{batch.pk}/", "/disclosures/feed.json", "/open311/v2/requests.json"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/v1/public/disclosures").status_code == 200
+    assert client.get(f"/manage/disclosures/{batch.pk}/").status_code == 404
+    assert client.post(_item_url(batch.pk, item.pk), {"text": "有异议"}).status_code == 302
+    told = Notification.objects.get(recipient=cast.coordinator, title__startswith="公示异议")
+    assert told.url == f"/manage/disclosures/{batch.pk}/#objections"
