@@ -20,7 +20,9 @@ from taizhang.accounts.models import Role, Unit, UnitKind, User
 from taizhang.campaigns.models import Campaign, Stage, StageKind
 from taizhang.clock import travel_to
 from taizhang.demo import county, import_files
+from taizhang.demo.disclosure import publish_demo_batches
 from taizhang.demo.evidence import pdf_bytes, png_bytes
+from taizhang.demo.public import submit_public_opinions
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
 from taizhang.imports import jobs
 from taizhang.imports.models import ImportKind
@@ -109,11 +111,13 @@ class DemoLoader:
                 next_sweep += DAY
             with travel_to(self.moment(step.at)):
                 handlers[step.action](step)
+        submit_public_opinions(self)  # the public face's own submissions (taizhang/demo/public.py)
         with travel_to(self.moment(IMPORT_DAY * DAY + 10 * 60)):
             self._import_files()
         while next_sweep is not None and next_sweep < 0:  # up to yesterday; today's is the running scheduler's
             self._supervise(next_sweep)
             next_sweep += DAY
+        publish_demo_batches(self)  # 公示 of the problems the story closed and of those being fixed
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
 
     def _supervise(self, minute: int) -> None:

@@ -1,0 +1,31 @@
+"""The demo county shows 公示: a past batch of fixed problems, a current one being fixed, and an objection."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.core.management import call_command
+from django.test import Client
+
+from taizhang.accounts.models import User
+from taizhang.clock import today
+from taizhang.disclosure.models import Batch, BatchKind, BatchState, Objection
+from taizhang.supervision.models import Notification
+
+
+def test_the_demo_publishes_two_batches_with_an_objection(db: Any, client: Client) -> None:
+    call_command("load_demo", scale=0.05, stdout=io.StringIO())
+    past, current = Batch.objects.order_by("id")
+    assert (past.kind, past.state) == (BatchKind.FIXED, BatchState.PUBLISHED) and past.ends_on < today()
+    assert (current.kind, current.state) == (
+        BatchKind.TO_FIX,
+        BatchState.PUBLISHED,
+    ) and current.is_open_for_objections()
+    assert past.items.exists() and current.items.exists()
+    objection = Objection.objects.get()
+    assert objection.item.batch == current
+    coordinator = User.objects.get(username="coord")
+    assert Notification.objects.filter(recipient=coordinator, title__startswith="公示异议").exists()
+    page = client.get("/disclosures/").content.decode()
+    assert past.title in page and current.title in page
