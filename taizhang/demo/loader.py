@@ -23,6 +23,7 @@ from taizhang.demo import county, import_files
 from taizhang.demo.disclosure import publish_demo_batches
 from taizhang.demo.evidence import pdf_bytes, png_bytes
 from taizhang.demo.public import submit_public_opinions
+from taizhang.demo.public import submit_public_opinions
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
 from taizhang.imports import jobs
 from taizhang.imports.models import ImportKind
@@ -111,6 +112,7 @@ class DemoLoader:
                 next_sweep += DAY
             with travel_to(self.moment(step.at)):
                 handlers[step.action](step)
+        submit_public_opinions(self)  # the public face's own submissions (taizhang/demo/public.py)
         submit_public_opinions(self)  # the public face's own submissions (taizhang/demo/public.py)
         with travel_to(self.moment(IMPORT_DAY * DAY + 10 * 60)):
             self._import_files()

@@ -180,9 +180,14 @@ def do_submit_public_opinion(sub: PublicSubmission, photos: Sequence[Upload] = (
         for name in written:  # the rows rolled back; so do their files
             default_storage.delete(name)
         raise
-    if opinion.reporter_phone and getattr(settings, "TAIZHANG_PUBLIC_SMS_RECEIPT", True):
+    if texts_receipt_code(opinion):
         transaction.on_commit(lambda: _text_receipt_code(opinion))
     return opinion
+
+
+def texts_receipt_code(opinion: Opinion) -> bool:
+    """A named reporter with a phone is texted the code, unless TAIZHANG_PUBLIC_SMS_RECEIPT is off."""
+    return bool(opinion.reporter_phone) and bool(getattr(settings, "TAIZHANG_PUBLIC_SMS_RECEIPT", True))
 
 
 def _text_receipt_code(opinion: Opinion) -> None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from taizhang.errors import ActionError
 from taizhang.problems.forms import as_uploads
 from taizhang.public.access import access_opinion_by_code
-from taizhang.public.actions import MAX_PHOTOS, MAX_TEXT_CHARS, do_submit_public_opinion
+from taizhang.public.actions import MAX_PHOTOS, MAX_TEXT_CHARS, do_submit_public_opinion, texts_receipt_code
 from taizhang.public.forms import SubmitForm, TrackForm
 from taizhang.public.limits import Counter, RateLimited, client_ip
 from taizhang.public.timeline import public_timeline
@@ -54,7 +54,8 @@ def submit_opinion(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             status = report_action_error(request, form, exc)
         else:
-            return _private(render(request, "public/receipt.html", {"opinion": opinion}))
+            context = {"opinion": opinion, "texted": texts_receipt_code(opinion)}
+            return _private(render(request, "public/receipt.html", context))
     return render(request, "public/submit.html", {"form": form, **limits}, status=status)
 
 
