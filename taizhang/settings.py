@@ -86,6 +86,12 @@ TAIZHANG_PUBLIC_BASE_URL = os.environ.get("TAIZHANG_PUBLIC_BASE_URL", "")
 TAIZHANG_STAFF_URL = os.environ.get("TAIZHANG_STAFF_URL", "")
 # Reverse proxies in front of the app whose X-Forwarded-For is trusted for the public rate limits.
 TAIZHANG_TRUSTED_PROXIES = int(os.environ.get("TAIZHANG_TRUSTED_PROXIES", "0"))
+# Public rate limits, e.g. "submit_ip=20/h,track_ip=100/10m" (defaults in taizhang/public/limits.py).
+TAIZHANG_PUBLIC_RATES = dict(
+    item.strip().split("=", 1) for item in os.environ.get("TAIZHANG_PUBLIC_RATES", "").split(",") if "=" in item
+)
+TAIZHANG_PUBLIC_SMS_RECEIPT = _env_bool("TAIZHANG_PUBLIC_SMS_RECEIPT", True)  # text a named reporter the code
+TAIZHANG_POSTER_FONT = os.environ.get("TAIZHANG_POSTER_FONT", "")  # a CJK font for the PNG/PDF posters
 WSGI_APPLICATION = "taizhang.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
