@@ -20,8 +20,11 @@ class BatchForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    starts_on = forms.DateField(label=_("公示期开始"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("公示期结束"), widget=forms.DateInput(attrs={"type": "date"}))
+    # ISO, as <input type=date> wants its value whatever the interface language (Chinese formats write 2026/12/05).
+    starts_on = forms.DateField(
+        label=_("公示期开始"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(label=_("公示期结束"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     @classmethod
     def with_defaults(cls) -> PublishForm:

@@ -17,7 +17,8 @@ from taizhang.supervision.models import Notification
 def test_the_demo_publishes_two_batches_with_an_objection(db: Any, client: Client) -> None:
     call_command("load_demo", scale=0.05, stdout=io.StringIO())
     past, current = Batch.objects.order_by("id")
-    assert (past.kind, past.state) == (BatchKind.FIXED, BatchState.PUBLISHED) and past.ends_on < today()
+    assert (past.kind, past.state) == (BatchKind.FIXED, BatchState.PUBLISHED)
+    assert past.ends_on is not None and past.ends_on < today()
     assert (current.kind, current.state) == (
         BatchKind.TO_FIX,
         BatchState.PUBLISHED,

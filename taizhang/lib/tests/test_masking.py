@@ -57,3 +57,7 @@ def test_it_applies_manual_redactions_last() -> None:
 def test_it_finds_the_people_a_text_names_after_a_cue() -> None:
     assert names_in("学生陈小虎被罚站，王小明同学作证，家长反映") == {"陈小虎", "王小明"}
     assert mask_public_text("陈小虎已复课", names=names_in("学生陈小虎被罚站")) == "陈**已复课"
+
+
+def test_it_masks_a_known_phone_like_a_phone() -> None:
+    assert mask_public_text("回访（13912348765）", names=["13912348765"]) == "回访（139****8765）"
