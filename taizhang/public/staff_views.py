@@ -1,4 +1,5 @@
-"""Staff pages of the public face: the QR-code posters each unit prints for its gate or door."""
+"""Staff pages of the public face: the QR-code posters each unit prints for its gate or door, and the photos
+the public sent (seen by whoever may open the opinion)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 
 from taizhang.accounts.models import Unit
+from taizhang.intake.access import access_opinion_by_id
 from taizhang.problems.access import can_triage
 from taizhang.public.actions import public_units
+from taizhang.public.models import OpinionPhoto
 from taizhang.public.poster import encoded, poster_font, poster_image, qr_svg, submit_url
 from taizhang.web.http import AuthedHttpRequest
 
@@ -62,3 +65,15 @@ def poster_file(request: AuthedHttpRequest, pk: int, kind: str) -> FileResponse:
     return FileResponse(
         io.BytesIO(encoded(image, kind)), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[kind]
     )
+
+
+@login_required
+def opinion_photo(request: AuthedHttpRequest, pk: int) -> FileResponse:
+    """A photo sent with a public opinion, for staff who may open that opinion (404 for anyone else)."""
+    photo = OpinionPhoto.objects.filter(pk=pk).first()
+    if photo is None:
+        raise Http404(gettext("照片不存在。"))
+    access_opinion_by_id(request.user, photo.opinion_id)
+    response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,4 +1,4 @@
-"""The public pages (both faces) and, on the internal face only, the staff pages for posters."""
+"""The public pages (both faces) and, on the internal face only, the staff pages: posters and public photos."""
 
 from django.urls import path
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("posters/", staff_views.poster_list, name="public_posters"),
     path("posters/<int:pk>/", staff_views.poster_print, name="public_poster_print"),
     path("posters/<int:pk>.<str:kind>", staff_views.poster_file, name="public_poster_file"),
+    path("public-photos/<int:pk>.jpg", staff_views.opinion_photo, name="public_opinion_photo"),
 ]
