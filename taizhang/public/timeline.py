@@ -123,7 +123,13 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
         status_words=_opinion_words(opinion, problems),
         answer=_scrub(opinion.answer, names),
         problems=_public_problems(problems, events, names),
-        steps=[s for e in events if (s := _step(e, opinion, numbers, unit_names, len(problems) > 1))],
+        # A problem's history from before this reporter wrote (a duplicate merged into it) is in the facts
+        # (office, deadline), not in their timeline, which starts with their own opinion.
+        steps=[
+            s
+            for e in events
+            if e.at >= opinion.received_at and (s := _step(e, opinion, numbers, unit_names, len(problems) > 1))
+        ],
         rating_open=rating_open(opinion),
     )
     return timeline

@@ -4,6 +4,7 @@ request to any host but the app's own."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,6 +13,7 @@ from PIL import Image
 from playwright.sync_api import FilePayload, Page, expect
 
 from taizhang.intake.models import Channel, Opinion
+from taizhang.problems.models import Problem, Status
 from taizhang.public.models import OpinionPhoto
 from taizhang.web.tests.browser import Site
 
@@ -79,3 +81,22 @@ def test_a_citizen_submits_and_follows_on_a_phone_and_at_a_desk(site: Site, cast
     assert OpinionPhoto.objects.count() == 2
     assert site.failed_assets == []
     assert site.foreign_requests() == []
+
+
+def test_a_reporter_reads_a_closed_case_in_words(
+    site: Site, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    problem = make_problem(Status.CLOSED)
+    code = Opinion.objects.get(links__problem=problem).receipt_code
+    for phone in (True, False):
+        page = site.new_page(phone=phone)
+        page.goto(f"{site.url}/track/")
+        page.get_by_label("查询码").fill(code.lower())
+        page.get_by_role("button", name="查询").click()
+        expect(page.locator("#status-words")).to_have_text("已整改并验收销号")
+        expect(page.locator(".facts .office")).to_contain_text("基础教育股")
+        expect(page.locator("#result")).to_contain_text("已清退费用并通报")
+        expect(page.locator("#timeline")).to_contain_text("验收通过，销号")
+        shoot(page, f"06-track-closed-{'phone' if phone else 'desktop'}")
+        page.context.close()
+    assert site.failed_assets == [] and site.foreign_requests() == []

@@ -23,4 +23,4 @@ def test_the_demo_county_has_public_submissions_to_follow(db: Any, client: Clien
     merged = public.get(status=OpinionStatus.LINKED)
     assert f"查询码如 {merged.receipt_code}" in out.getvalue()
     html = client.get("/track/", {"code": merged.receipt_code}).content.decode()
-    assert "合并办理" in html and "交办" in html and "陈晓梅" not in html
+    assert "合并办理" in html and "办理单位" in html and "陈晓梅" not in html

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from taizhang.intake.actions import do_dismiss_opinion
+from taizhang.intake.actions import do_dismiss_opinion, do_link_opinion
 from taizhang.intake.models import Opinion
 from taizhang.problems.models import Problem, Status
 from taizhang.public.actions import PublicSubmission, do_submit_public_opinion
@@ -112,3 +112,15 @@ def test_it_says_when_the_lookup_has_no_code_yet(client: Client, db: Any) -> Non
     response = client.get(reverse("track"))
     assert response.status_code == 200 and "没有查到" not in response.content.decode()
     assert dt.date.today().year > 2000
+
+
+def test_a_duplicate_merged_later_starts_its_timeline_with_its_own_opinion(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    problem = make_problem(Status.RECTIFYING)
+    opinion = do_submit_public_opinion(PublicSubmission(text="又一位家长反映有偿补课。", anonymous=True))
+    do_link_opinion(opinion, problem, actor=cast.coordinator)
+    html = track(client, opinion.receipt_code).content.decode()
+    steps = re.findall(r"<li><b>([^<]+)</b>", html)
+    assert steps == ["收到您的反映", "合并办理"]
+    assert "整改中" in html and "基础教育股" in html  # the office and status come from the problem itself
