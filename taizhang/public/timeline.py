@@ -14,7 +14,7 @@ from taizhang.accounts.models import Unit
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.i18n import message_date
 from taizhang.intake.models import DismissReason, Opinion, OpinionStatus
-from taizhang.lib.masking import mask_name, mask_text
+from taizhang.lib.masking import mask_public_text
 from taizhang.problems.models import Assignment, ClosureApplication, ClosureDecision, Problem, Status
 
 # The audit verbs a reporter is told about; everything else (督办 drafts, messages, unmaskings) stays inside.
@@ -89,22 +89,22 @@ class PublicTimeline:
 
 
 def _scrub(text: str, names: set[str]) -> str:
-    """Phone and ID numbers masked; the reporters' own names masked wherever staff wrote them."""
-    text = mask_text(text)
-    for name in sorted(names, key=len, reverse=True):
-        if len(name) >= 2:
-            text = text.replace(name, mask_name(name))
-    return text
+    """Free text staff wrote (an answer, a closure summary) as a public page may print it: phones, ID numbers,
+    classes and pupils masked, and the reporters' own names and phones wherever staff wrote them."""
+    return mask_public_text(text, names=names)
 
 
 def public_timeline(opinion: Opinion) -> PublicTimeline:
     """Everything for the follow page and GET /api/v1/public/track/{code}, in a fixed number of queries."""
     problems = list(Problem.objects.filter(opinion_links__opinion=opinion).select_related("lead_unit").order_by("id"))
-    names = set(
-        Opinion.objects.filter(Q(pk=opinion.pk) | Q(links__problem__in=problems))
-        .exclude(reporter_name="")
-        .values_list("reporter_name", flat=True)
-    )
+    names = {
+        value
+        for pair in Opinion.objects.filter(Q(pk=opinion.pk) | Q(links__problem__in=problems)).values_list(
+            "reporter_name", "reporter_phone"
+        )
+        for value in pair
+        if value
+    }
     events = list(
         AuditEvent.objects.filter(
             Q(opinion=opinion, verb__in=OPINION_VERBS) | Q(problem__in=problems, verb__in=PROBLEM_VERBS)

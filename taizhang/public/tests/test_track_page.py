@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from taizhang.intake.actions import do_dismiss_opinion, do_link_opinion
 from taizhang.intake.models import Opinion
-from taizhang.problems.models import Problem, Status
+from taizhang.problems import closure as closure_actions
+from taizhang.problems.models import ClosureApplication, Problem, Status
 from taizhang.public.actions import PublicSubmission, do_submit_public_opinion
 
 STAFF_NAMES = ("钱股长", "赵联络", "王协调", "李牵头", "周督导", "张三", "13812345678")
@@ -124,3 +125,17 @@ def test_a_duplicate_merged_later_starts_its_timeline_with_its_own_opinion(
     steps = re.findall(r"<li><b>([^<]+)</b>", html)
     assert steps == ["收到您的反映", "合并办理"]
     assert "整改中" in html and "基础教育股" in html  # the office and status come from the problem itself
+
+
+def test_it_masks_reporters_pupils_and_classes_in_what_staff_wrote(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    problem = make_problem(Status.VERIFYING)  # reported by 张三, 13812345678
+    ClosureApplication.objects.filter(problem=problem).update(
+        summary="已向张三（13812345678）反馈；三年级二班学生李小明的补课费已退还。"
+    )
+    closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
+    html = track(client, code_of(problem)).content.decode()
+    assert "补课费已退还" in html
+    for secret in ("张三", "13812345678", "三年级二班", "李小明"):
+        assert secret not in html
