@@ -22,7 +22,7 @@ from taizhang.clock import travel_to
 from taizhang.demo import county, import_files
 from taizhang.demo.disclosure import publish_demo_batches
 from taizhang.demo.evidence import pdf_bytes, png_bytes
-from taizhang.demo.public import submit_public_opinions
+from taizhang.demo.instructions import instruct_and_reply, record_accountability
 from taizhang.demo.public import submit_public_opinions
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
 from taizhang.imports import jobs
@@ -73,6 +73,7 @@ class DemoLoader:
         self.received = 0
         self.unanswered: set[int] = set()
         self.left_pending: dict[int, int] = {}  # application step → the stage it is left at
+        self.accountability_number = 0  # the discipline office's own 问责 numbers, 青纪〔2026〕N号
 
     def load(self) -> Loaded:
         self._create_units()
@@ -113,7 +114,6 @@ class DemoLoader:
             with travel_to(self.moment(step.at)):
                 handlers[step.action](step)
         submit_public_opinions(self)  # the public face's own submissions (taizhang/demo/public.py)
-        submit_public_opinions(self)  # the public face's own submissions (taizhang/demo/public.py)
         with travel_to(self.moment(IMPORT_DAY * DAY + 10 * 60)):
             self._import_files()
         while next_sweep is not None and next_sweep < 0:  # up to yesterday; today's is the running scheduler's
@@ -134,6 +134,8 @@ class DemoLoader:
             Notification.objects.filter(read_at__isnull=True, created_at__lt=yesterday).update(
                 read_at=self.moment(minute)
             )
+            instruct_and_reply(self, self.moment(minute))  # 领导批示 on fresh 督办单, answered the day after
+            record_accountability(self, self.moment(minute))  # 纪检组 decides a week after a heavy form is issued
             coordinator = self.users["coord"]
             for action in SupervisionAction.objects.filter(state=ActionState.DRAFT, fired_at__lt=yesterday):
                 decline = action.pk % 4 == 0

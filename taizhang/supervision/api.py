@@ -10,9 +10,9 @@ from ninja import Field, Query, Router, Schema
 
 from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, page_of
 from taizhang.problems.access import access_problem_by_id
-from taizhang.supervision import actions
+from taizhang.supervision import actions, instructions
 from taizhang.supervision.access import access_action_by_id, access_extension_by_id, actions_visible_to
-from taizhang.supervision.models import ExtensionRequest, SupervisionAction
+from taizhang.supervision.models import ExtensionRequest, Instruction, SupervisionAction
 from taizhang.supervision.timelimits import light_for
 
 router = Router(tags=["督查督办"])
@@ -170,3 +170,66 @@ def decide_extension(request: HttpRequest, extension_id: int, payload: Extension
     user = api_user(request)
     extension = access_extension_by_id(user, extension_id)
     return actions.do_decide_extension(extension, actor=user, approve=payload.approve, note=payload.note)
+
+
+class InstructionIn(Schema):
+    text: str = Field(description="批示内容（不超过 2000 字）")
+    reply_due_on: dt.date | None = Field(None, description="回复时限（北京时间的日期）；不填为 3 个工作日内")
+
+
+class InstructionReplyIn(Schema):
+    text: str = Field(description="办理情况（不超过 2000 字）")
+
+
+class InstructionOut(Schema):
+    id: int
+    problem_id: int
+    unit: UnitRef = Field(description="批示交办的单位（问题的牵头单位）")
+    author_id: int
+    author_name: str = Field(description="批示领导")
+    text: str
+    created_at: dt.datetime
+    reply_due_on: dt.date = Field(description="回复时限")
+    reply: str = Field(description="办理情况；未回复为空")
+    replied_at: dt.datetime | None
+    replied_by_id: int | None
+
+    @staticmethod
+    def resolve_author_name(obj: Instruction) -> str:
+        return obj.author.display_name
+
+
+@router.get(
+    "/problems/{problem_id}/instructions",
+    response={200: list[InstructionOut], **ERRORS},
+    summary="问题的领导批示",
+    description="单位只看到批示给本单位的。",
+)
+def list_instructions(request: HttpRequest, problem_id: int) -> list[Instruction]:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    return list(instructions.instructions_visible_to(user).filter(problem=problem))
+
+
+@router.post(
+    "/problems/{problem_id}/instructions",
+    response={200: InstructionOut, **ERRORS},
+    summary="作出批示（局领导）",
+    description="批示给问题的牵头单位；问题须已交办且未销号。",
+)
+def give_instruction(request: HttpRequest, problem_id: int, payload: InstructionIn) -> Instruction:
+    user = api_user(request)
+    problem = access_problem_by_id(user, problem_id)
+    return instructions.do_give_instruction(problem, actor=user, text=payload.text, reply_due_on=payload.reply_due_on)
+
+
+@router.post(
+    "/instructions/{instruction_id}/reply",
+    response={200: InstructionOut, **ERRORS},
+    summary="回复批示的办理情况（责任单位）",
+    description="每条批示回复一次。",
+)
+def reply_instruction(request: HttpRequest, instruction_id: int, payload: InstructionReplyIn) -> Instruction:
+    user = api_user(request)
+    instruction = instructions.access_instruction_by_id(user, instruction_id)
+    return instructions.do_reply_instruction(instruction, actor=user, text=payload.text)

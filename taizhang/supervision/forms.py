@@ -19,6 +19,20 @@ class ExtensionDecisionForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InstructionForm(forms.Form):
+    text = forms.CharField(label=_("批示内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    reply_due_on = forms.DateField(
+        label=_("回复时限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填则为3个工作日内"),
+    )
+
+
+class InstructionReplyForm(forms.Form):
+    text = forms.CharField(label=_("办理情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 def _units() -> Any:
     return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.INSPECTION_GROUP)
 

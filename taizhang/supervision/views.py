@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from taizhang.errors import ActionError, NotAllowed
 from taizhang.lib.workdays import official_arrangements
 from taizhang.problems.access import access_problem_by_id
 from taizhang.problems.models import Problem
-from taizhang.supervision import actions
+from taizhang.supervision import actions, instructions
 from taizhang.supervision.access import (
     ACCOUNTABILITY_WRITERS,
     SUBSCRIBERS,
@@ -36,6 +37,8 @@ from taizhang.supervision.forms import (
     CalendarYearForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    InstructionForm,
+    InstructionReplyForm,
     RungFilterForm,
     SubscriptionForm,
 )
@@ -193,6 +196,39 @@ def extension_decide(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return _problem_with_error(request, problem, exc)
     messages.success(request, gettext("延期审批结论已记录。"))
     return redirect("problem_detail", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def instruction_give(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    problem = access_problem_by_id(request.user, pk)
+    form = InstructionForm(request.POST, prefix="instruction")
+    if not form.is_valid():
+        return _problem_with_error(request, problem, ActionError(gettext("请填写批示内容。")))
+    try:
+        instructions.do_give_instruction(
+            problem, actor=request.user, text=form.cleaned_data["text"], reply_due_on=form.cleaned_data["reply_due_on"]
+        )
+    except ActionError as exc:
+        return _problem_with_error(request, problem, exc)
+    messages.success(request, gettext("批示已送达责任单位。"))
+    return redirect(reverse("problem_detail", args=[problem.pk]) + "#instructions")
+
+
+@login_required
+@require_POST
+def instruction_reply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    instruction = instructions.access_instruction_by_id(request.user, pk)
+    problem = access_problem_by_id(request.user, instruction.problem_id)
+    form = InstructionReplyForm(request.POST, prefix=f"instruction_reply_{instruction.pk}")
+    if not form.is_valid():
+        return _problem_with_error(request, problem, ActionError(gettext("请填写办理情况。")))
+    try:
+        instructions.do_reply_instruction(instruction, actor=request.user, text=form.cleaned_data["text"])
+    except ActionError as exc:
+        return _problem_with_error(request, problem, exc)
+    messages.success(request, gettext("办理情况已回复。"))
+    return redirect(reverse("problem_detail", args=[problem.pk]) + "#instructions")
 
 
 def _problem_with_error(request: AuthedHttpRequest, problem: Problem, exc: ActionError) -> HttpResponse:

@@ -1,9 +1,10 @@
 """待办: what a person has to do now, from the records themselves — never a stored list that can drift.
 
 Each role has its own questions (a coordinator: what is waiting to be triaged, assigned, re-routed, decided or
-approved; a unit: what it must sign, file, answer or redo; a leader: the red items of the units followed and the
-drafts to approve; 纪检组: 举报 and 问责 to record). Items are ordered most urgent first: red (overdue), then by due
-date, then by how long they have waited. The home page and `GET /api/v1/todo` read the same list.
+approved; a unit: what it must sign, file, answer or redo; a leader: the red items of the units followed, the drafts
+to approve and their 批示 still unanswered; 纪检组: 举报 and 问责 to record). Items are ordered most urgent first:
+red (overdue), then by due date, then by how long they have waited. The home page and `GET /api/v1/todo` read the
+same list.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from taizhang.supervision.models import (
     ExtensionRequest,
     ExtensionStatus,
     FormKind,
+    Instruction,
     RedItemSubscription,
     SupervisionAction,
 )
@@ -57,6 +59,8 @@ KIND_LABELS = {
     "reply_document": _("待回复督办文书"),
     "red_item": _("关注单位的红灯事项"),
     "record_accountability": _("待记录问责"),
+    "reply_instruction": _("领导批示待回复"),
+    "instruction_awaiting": _("我的批示待单位回复"),
 }
 # How many working days each kind of item may wait before it is late (its own time limit, where the item has none
 # of its own): the 回复时限 of a 督办 document is the one the document itself states.
@@ -139,6 +143,8 @@ def todo_for(user: User) -> Todo:
         found["verify_closure"] = _closures(ClosureApplication.objects.with_verifier(user), "verify_closure", on)
     if role == Role.LEADER:
         found["red_item"] = _red_items(user, on)
+        given = Instruction.objects.filter(author=user, replied_at__isnull=True)
+        found["instruction_awaiting"] = _instructions(given, "instruction_awaiting", on)
     if role == Role.DISCIPLINE:
         reports = Opinion.objects.filter(status=OpinionStatus.UNTRIAGED, channel=Channel.REPORT)
         found["report_opinion"] = _opinions(reports, "report_opinion", on)
@@ -163,6 +169,8 @@ def todo_for(user: User) -> Todo:
         found["reply_document"] = _documents(
             documents.filter(replied_at__isnull=True, form_kind__in=REPLYABLE), "reply_document", on
         )
+        to_answer = Instruction.objects.filter(unit_id=user.unit_id, replied_at__isnull=True)
+        found["reply_instruction"] = _instructions(to_answer, "reply_instruction", on)
     items = sorted((i for _n, kind_items in found.values() for i in kind_items), key=_urgency)
     return Todo(items, {kind: n for kind, (n, _items) in found.items() if n})
 
@@ -304,6 +312,27 @@ def _documents(qs: QuerySet[SupervisionAction], kind: str, on: dt.date) -> tuple
         title, url = f"《{a.title}》{a.doc_number}", reverse("supervision_document", args=[a.pk])
         due, light, left = _service(kind, since, on)
         items.append(TodoItem(kind, title, url, since, due, light, left, problem_id=a.problem_id, action_id=a.pk))
+    return qs.count(), items
+
+
+def _instructions(qs: QuerySet[Instruction], kind: str, on: dt.date) -> tuple[int, list[TodoItem]]:
+    """Unanswered 批示, against the reply date the leader set: the unit's to answer, the leader's to follow up."""
+    items = []
+    for i in qs.select_related("problem", "unit", "author").order_by("reply_due_on", "id")[:PER_KIND]:
+        who = i.unit.name if kind == "instruction_awaiting" else i.author.display_name
+        items.append(
+            TodoItem(
+                kind,
+                f"{i.problem.number} {i.problem.title}",
+                _problem_url(i.problem_id) + "#instructions",
+                i.created_at,
+                i.reply_due_on,
+                _due_light(i.reply_due_on, on),
+                _workdays_left(i.reply_due_on, on),
+                problem_id=i.problem_id,
+                detail=f"{who}：{_short(i.text)}",
+            )
+        )
     return qs.count(), items
 
 

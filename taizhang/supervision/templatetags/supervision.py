@@ -27,14 +27,25 @@ def light(problem: Problem) -> str:
 
 @register.inclusion_tag("supervision/_problem_panel.html", takes_context=True)
 def supervision_panel(context: template.Context, problem: Problem) -> dict[str, Any]:
+    from taizhang.clock import today
     from taizhang.problems.access import is_lead_unit_member
     from taizhang.problems.models import Status
     from taizhang.supervision.access import EXTENSION_DECIDERS, actions_visible_to
     from taizhang.supervision.config import get_config
-    from taizhang.supervision.forms import ExtensionDecisionForm, ExtensionRequestForm
+    from taizhang.supervision.forms import (
+        ExtensionDecisionForm,
+        ExtensionRequestForm,
+        InstructionForm,
+        InstructionReplyForm,
+    )
+    from taizhang.supervision.instructions import can_instruct, can_reply, instructions_visible_to
     from taizhang.supervision.models import ExtensionStatus
 
     user = context["request"].user
+    instructions = [
+        (i, InstructionReplyForm(prefix=f"instruction_reply_{i.pk}") if can_reply(user, i) else None)
+        for i in instructions_visible_to(user).filter(problem=problem)
+    ]
     extensions = list(problem.extension_requests.select_related("requested_by", "decided_by"))
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
     rule = get_config().rule_for(problem.category_id, problem.kind) if problem.kind else None
@@ -50,6 +61,10 @@ def supervision_panel(context: template.Context, problem: Problem) -> dict[str, 
         "can_decide": pending is not None and user.role in EXTENSION_DECIDERS,
         "request_form": ExtensionRequestForm(prefix="extension"),
         "decision_form": ExtensionDecisionForm(prefix="extension_decision"),
+        "instructions": instructions,
+        "can_instruct": can_instruct(user, problem),
+        "instruction_form": InstructionForm(prefix="instruction"),
+        "today": today(),
         "csrf_token": context.get("csrf_token"),
     }
 
