@@ -159,8 +159,8 @@ def do_publish_batch(batch: Batch, *, actor: User, starts_on: dt.date, ends_on: 
             setattr(item, field, value)
     BatchItem.objects.bulk_update(items, list(PUBLIC_FIELDS), batch_size=500)
     batch.state, batch.starts_on, batch.ends_on = BatchState.PUBLISHED, starts_on, ends_on
-    batch.published_by, batch.published_at = actor, now()
-    batch.save(update_fields=["state", "starts_on", "ends_on", "published_by", "published_at"])
+    batch.published_by, batch.published_at, batch.item_count = actor, now(), len(items)
+    batch.save(update_fields=["state", "starts_on", "ends_on", "published_by", "published_at", "item_count"])
     record_disclosure_event(
         DisclosureVerb.BATCH_PUBLISHED,
         actor=actor,

@@ -46,6 +46,8 @@ class Batch(models.Model):
     )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.TextField(_("撤回原因"), blank=True)
+    # How many problems were published: frozen with the items, so the public list counts nothing per request.
+    item_count = models.PositiveIntegerField(_("问题数"), default=0)
 
     objects = BatchQuerySet.as_manager()
 

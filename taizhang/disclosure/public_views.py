@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -21,13 +21,26 @@ from taizhang.public.limits import Counter, client_ip
 from taizhang.web.http import report_action_error
 
 BATCHES_PER_PAGE = 20
-ITEMS_PER_PAGE = 50
+ITEMS_PER_PAGE = 20
 
 
 def batch_list(request: HttpRequest) -> HttpResponse:
-    batches = Batch.objects.published().annotate(n_items=Count("items")).order_by("-starts_on", "-id")
+    """The list's cards are cached per page, language and day (their 公示中/已结束 badges), under a version that any
+    publication or withdrawal changes: rendering twenty cards cost more than the page's queries (docs/PERFORMANCE)."""
+    batches = Batch.objects.published().order_by("-starts_on", "-id")
     page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "disclosure/public_list.html", {"page": page, "today": today()})
+    context = {"page": page, "today": today(), "version": publication_version()}
+    return render(request, "disclosure/public_list.html", context)
+
+
+def publication_version() -> str:
+    """Changes whenever a batch is published or withdrawn (the newest of either moment, and how many are out)."""
+    seen = Batch.objects.exclude(state=BatchState.DRAFT).aggregate(
+        published=Max("published_at"),
+        withdrawn=Max("withdrawn_at"),
+        n=Count("id", filter=Q(state=BatchState.PUBLISHED)),
+    )
+    return "|".join(str(seen[k].timestamp() if seen[k] else 0) for k in ("published", "withdrawn")) + f"|{seen['n']}"
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -36,9 +49,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_batch(request: HttpRequest, batch: Batch, *, preview: bool) -> HttpResponse:
     """One template for the public page and the coordinator's preview: the preview is what the public will see."""
-    items = batch.items.select_related("problem__lead_unit", "problem__category").order_by("position", "id")
+    items = batch.items.order_by("position", "id")
+    draft = batch.state == BatchState.DRAFT
+    if draft:  # computed from the problems; a published batch reads only its frozen columns
+        items = items.select_related("problem__lead_unit", "problem__category")
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
-    if batch.state == BatchState.DRAFT:
+    if draft:
         page.object_list = [preview_item(i) for i in page.object_list]
     context = {"batch": batch, "page": page, "preview": preview, "open": batch.is_open_for_objections()}
     return render(request, "disclosure/public_batch.html", context)
