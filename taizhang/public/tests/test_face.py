@@ -82,6 +82,7 @@ def test_the_public_pages_and_api_work_on_the_public_face(
     assert client.get("/track/", {"code": code}).status_code == 200
     assert client.get(f"/api/v1/public/track/{code}").json()["receipt_code"] == code
     assert client.get("/api/v1/docs").status_code == 404 and client.get("/api/v1/openapi.json").status_code == 404
+    assert client.get("/static/css/public.css").status_code == 200  # served by WhiteNoise, not by a URL
     missing = client.get("/problems/")
     assert "返回首页" in missing.content.decode() and "工作人员登录" not in missing.content.decode()
 
