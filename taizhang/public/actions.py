@@ -158,7 +158,8 @@ def do_submit_public_opinion(sub: PublicSubmission, photos: Sequence[Upload] = (
         errors["photos"] = refused
     if errors:
         raise ActionError(
-            gettext("提交的内容有误：%(reasons)s") % {"reasons": join_reasons(e for es in errors.values() for e in es)},
+            gettext("提交的内容有误：%(reasons)s")
+            % {"reasons": join_reasons((e for es in errors.values() for e in es), "")},
             field_errors=errors,
         )
     data = OpinionInput(

@@ -100,3 +100,16 @@ def test_a_reporter_reads_a_closed_case_in_words(
         shoot(page, f"06-track-closed-{'phone' if phone else 'desktop'}")
         page.context.close()
     assert site.failed_assets == [] and site.foreign_requests() == []
+
+
+def test_the_form_says_what_is_missing_on_a_phone(site: Site, cast: SimpleNamespace) -> None:
+    page = site.new_page(phone=True)
+    page.goto(f"{site.url}/submit/?unit={cast.school.pk}")
+    expect(page.get_by_label("涉及的学校或单位")).to_have_value(str(cast.school.pk))  # as a poster's QR code opens it
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".messages")).to_contain_text("提交的内容有误")
+    expect(page.locator("#submit-form .errorlist").first).to_contain_text("请填写您要反映的问题")
+    expect(page.get_by_label("涉及的学校或单位")).to_have_value(str(cast.school.pk))  # kept for the second try
+    shoot(page, "07-submit-errors-phone")
+    assert not Opinion.objects.exists()
+    assert site.failed_assets == [] and site.foreign_requests() == []
