@@ -1,0 +1,46 @@
+"""The public pages' queries are pinned: a list of any length costs the same few, and cached cards skip theirs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+from django.test import Client
+
+from taizhang.disclosure.tests.helpers import published
+from taizhang.problems.models import Problem, Status
+
+
+def test_the_list_and_a_batch_cost_a_fixed_number_of_queries(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem], django_assert_num_queries: Any
+) -> None:
+    batches = [published(cast, [make_problem(Status.CLOSED), make_problem(Status.CLOSED)]) for _n in range(3)]
+    with django_assert_num_queries(3):  # count, publication version, the page's batches
+        page = client.get("/disclosures/").content.decode()
+    assert all(b.title in page for b in batches) and "2 个问题" in page
+    with django_assert_num_queries(2):  # the cards come from the cache
+        assert client.get("/disclosures/").status_code == 200
+    with django_assert_num_queries(3):  # the batch, its item count, its items
+        client.get(f"/disclosures/{batches[0].pk}/")
+    with django_assert_num_queries(2):
+        client.get(f"/disclosures/{batches[0].pk}/")
+
+
+def test_a_new_publication_shows_at_once_despite_the_cache(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    published(cast, [make_problem(Status.CLOSED)])
+    client.get("/disclosures/")
+    later = published(cast, [make_problem(Status.CLOSED)])
+    assert f"/disclosures/{later.pk}/" in client.get("/disclosures/").content.decode()
+
+
+def test_a_draft_or_unknown_batch_is_not_found(client: Client, cast: SimpleNamespace) -> None:
+    from taizhang.disclosure import actions
+    from taizhang.disclosure.models import BatchKind
+
+    draft = actions.do_create_batch(actor=cast.coordinator, title="草稿", kind=BatchKind.FIXED)
+    assert client.get(f"/disclosures/{draft.pk}/").status_code == 404
+    assert client.get("/disclosures/999999/").status_code == 404
+    assert draft.title not in client.get("/disclosures/").content.decode()
