@@ -14,6 +14,7 @@ from taizhang.clock import today
 from taizhang.intake.actions import NewProblem, OpinionInput, do_create_problem_from_opinion, do_receive_opinion
 from taizhang.problems import actions as problem_actions
 from taizhang.problems.models import Problem
+from taizhang.supervision import actions as supervision_actions
 from taizhang.supervision.scheduler import sweep
 from taizhang.supervision.tests.helpers import assign, at
 from taizhang.web.tests.browser import Site
@@ -38,6 +39,7 @@ def _finds(site: Site, username: str, kind: str, text: str, shot: str) -> None:
 
 
 def test_the_home_page_of_each_role_opens_on_its_todo(site: Site, cast: SimpleNamespace) -> None:
+    supervision_actions.do_set_red_item_subscription(cast.leader, cast.basic, subscribed=True)
     start = today() - dt.timedelta(days=20)
     with time_machine.travel(at(start), tick=False):
         opinion = do_receive_opinion(
@@ -77,4 +79,28 @@ def test_the_home_page_of_each_role_opens_on_its_todo(site: Site, cast: SimpleNa
     page.goto(f"{site.url}/")
     expect(page.locator("#todo .todo-item[data-kind=approve_draft]")).to_have_count(0)
     site.shoot(page, "todo-07-coordinator-after-approval")
+    page.context.close()
+
+    page = _home(site, "leader", phone=True)  # 领导批示 on the red item, from the leader's phone
+    page.locator("#todo .todo-item[data-kind=red_item] a", has_text=problem.number).click()
+    page.locator("#id_instruction-text").fill("请主要负责同志亲自过问，三日内报告办理情况。")
+    page.get_by_role("button", name="批示给基础教育股").click()
+    expect(page.locator("#instruction-list")).to_contain_text("三日内报告办理情况")
+    site.shoot(page, "todo-08-leader-instruction-phone")
+    page.context.close()
+    _finds(site, "leader", "instruction_awaiting", problem.number, "todo-09-leader-awaiting")
+    _finds(site, "officer", "reply_instruction", problem.number, "todo-10-officer-instruction")
+
+    page = _home(site, "officer", phone=False)
+    page.locator("#todo .todo-item[data-kind=reply_instruction] a").click()
+    reply = page.locator("#instruction-list textarea")
+    reply.fill("已召开专题会议，约谈涉事教师，清退全部费用。")
+    page.get_by_role("button", name="提交办理情况").click()
+    expect(page.locator("#instruction-list .reply")).to_contain_text("清退全部费用")
+    site.shoot(page, "todo-11-officer-replied")
+    page.goto(f"{site.url}/")
+    expect(page.locator("#todo .todo-item[data-kind=reply_instruction]")).to_have_count(0)
+    page.context.close()
+    page = _home(site, "leader", phone=False)
+    expect(page.locator("#todo .todo-item[data-kind=instruction_awaiting]")).to_have_count(0)
     assert site.failed_assets == [] and site.foreign_requests() == []
