@@ -96,7 +96,7 @@ def do_give_instruction(
 ) -> Instruction:
     if actor.role not in INSTRUCTORS:
         raise NotAllowed(gettext("只有局领导可以作出批示。"))
-    problem = Problem.objects.select_for_update().select_related("lead_unit").get(pk=problem.pk)
+    problem = Problem.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=problem.pk)
     if problem.status not in OPEN_STATUSES or problem.lead_unit is None:
         raise ActionError(gettext("该问题尚未交办或已经销号，不能批示。"))
     text = _checked_text(text, field="text", missing=gettext("请填写批示内容。"))
