@@ -56,7 +56,11 @@ class Batch(models.Model):
         verbose_name_plural = _("公示批次")
         ordering = ["-id"]
         # The public list: published batches, newest 公示期 first.
-        indexes = [models.Index(fields=["state", "-starts_on", "-id"], name="disclosure_public_list_idx")]
+        indexes = [
+            models.Index(fields=["state", "-starts_on", "-id"], name="disclosure_public_list_idx"),
+            # How many are published and the newest publication, read from the index alone (the list's version).
+            models.Index(fields=["state", "published_at"], name="disclosure_published_at_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(starts_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),

@@ -106,4 +106,7 @@ def preview_item(item: BatchItem) -> BatchItem:
 
 
 def status_label(code: str) -> str:
-    return str(PUBLIC_STATUS.get(code, ""))
+    """The public's word for a status; a status added later reads as its own label until it gets one here."""
+    if code in PUBLIC_STATUS:
+        return str(PUBLIC_STATUS[code])
+    return str(Status(code).label) if code in Status.values else ""

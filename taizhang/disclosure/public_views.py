@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -28,19 +28,13 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     """The list's cards are cached per page, language and day (their 公示中/已结束 badges), under a version that any
     publication or withdrawal changes: rendering twenty cards cost more than the page's queries (docs/PERFORMANCE)."""
     batches = Batch.objects.published().order_by("-starts_on", "-id")
-    page = Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "today": today(), "version": publication_version()}
-    return render(request, "disclosure/public_list.html", context)
-
-
-def publication_version() -> str:
-    """Changes whenever a batch is published or withdrawn (the newest of either moment, and how many are out)."""
-    seen = Batch.objects.exclude(state=BatchState.DRAFT).aggregate(
-        published=Max("published_at"),
-        withdrawn=Max("withdrawn_at"),
-        n=Count("id", filter=Q(state=BatchState.PUBLISHED)),
-    )
-    return "|".join(str(seen[k].timestamp() if seen[k] else 0) for k in ("published", "withdrawn")) + f"|{seen['n']}"
+    seen = batches.aggregate(n=Count("id"), latest=Max("published_at"))
+    paginator = Paginator(batches, BATCHES_PER_PAGE)
+    paginator.count = seen["n"]  # one query gives the pager its count and the cache its version
+    page = paginator.get_page(request.GET.get("page"))
+    # Publishing adds a newer batch and withdrawing removes one, so (how many, the newest) changes with either.
+    version = f"{seen['n']}|{seen['latest'].timestamp() if seen['latest'] else 0}"
+    return render(request, "disclosure/public_list.html", {"page": page, "today": today(), "version": version})
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -53,7 +47,10 @@ def render_batch(request: HttpRequest, batch: Batch, *, preview: bool) -> HttpRe
     draft = batch.state == BatchState.DRAFT
     if draft:  # computed from the problems; a published batch reads only its frozen columns
         items = items.select_related("problem__lead_unit", "problem__category")
-    page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(items, ITEMS_PER_PAGE)
+    if not draft:
+        paginator.count = batch.item_count  # counted once, at publication
+    page = paginator.get_page(request.GET.get("page"))
     if draft:
         page.object_list = [preview_item(i) for i in page.object_list]
     context = {"batch": batch, "page": page, "preview": preview, "open": batch.is_open_for_objections()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from conftest import milestones_done, png_upload
+from conftest import milestones_done, png_upload, rated_by_everyone
 from taizhang.clock import today
 from taizhang.disclosure import actions
 from taizhang.disclosure.models import Batch, BatchKind
@@ -59,7 +59,7 @@ def planted_problem(cast: SimpleNamespace, *, closed: bool) -> Problem:
     closure_actions.do_review_closure(problem, actor=cast.unit_head, approve=True)
     closure_actions.do_name_verifier(problem, actor=cast.coordinator2, verifier=cast.inspector)
     closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
-    return Problem.objects.get(pk=problem.pk)
+    return rated_by_everyone(Problem.objects.get(pk=problem.pk))
 
 
 def published(cast: SimpleNamespace, problems: list[Problem], *, kind: str = BatchKind.FIXED, days: int = 7) -> Batch:

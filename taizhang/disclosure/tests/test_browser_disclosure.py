@@ -51,12 +51,17 @@ def test_a_coordinator_publishes_and_a_parent_objects_on_a_phone(
     desk.get_by_role("button", name="加入公示").click()
     expect(desk.locator("#item-table")).to_contain_text(planted.number)
     _shoot(site, desk, "01-coordinator-draft")
+    desk.get_by_role("link", name="隐去词语").click()
+    desk.get_by_label("要隐去的词语").fill("罚站")
+    _shoot(site, desk, "01b-coordinator-redact")
+    desk.get_by_role("button", name="保存").click()
+    expect(desk.locator("#item-table")).to_contain_text("■■")
 
     desk.locator("#preview-link").click()
     expect(desk.locator("#preview-banner")).to_be_visible()
     expect(desk.locator("#items")).to_contain_text(planted.number)
     body = desk.locator("body").inner_text()
-    assert not [s for s in SECRETS if s in body]
+    assert not [s for s in SECRETS if s in body] and "罚站" not in body
     _shoot(site, desk, "02-coordinator-preview")
     desk.get_by_role("link", name="返回公示管理").click()
 
