@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
@@ -128,7 +128,7 @@ def item_redact(request: AuthedHttpRequest, pk: int, item_pk: int) -> HttpRespon
 def _item_of(batch: Batch, item_pk: int) -> BatchItem:
     item = batch.items.select_related("problem__lead_unit", "problem__category").filter(pk=item_pk).first()
     if item is None:
-        raise PermissionDenied(gettext("该问题不在本公示中。"))
+        raise Http404(gettext("该问题不在本公示中。"))
     return item
 
 
