@@ -116,9 +116,22 @@ def make_problem(cast: SimpleNamespace) -> Callable[..., Problem]:
         if status == Status.VERIFYING:
             return problem
         closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
-        return Problem.objects.get(pk=problem.pk)
+        if status == Status.FOLLOW_UP:
+            return Problem.objects.get(pk=problem.pk)
+        return rated_by_everyone(problem)
 
     return make
+
+
+def rated_by_everyone(problem: Problem, satisfaction: str = "satisfied") -> Problem:
+    """回访 done: every reporter of a problem in 待回访 answers on the follow page, which closes it."""
+    from taizhang.followup.actions import do_rate, reporters
+
+    for opinion in reporters(problem):
+        do_rate(opinion, fixed=True, satisfaction=satisfaction)
+    problem = Problem.objects.get(pk=problem.pk)
+    assert problem.status == Status.CLOSED, problem.status
+    return problem
 
 
 def milestones_done(cast: SimpleNamespace, problem: Problem) -> Problem:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "taizhang.imports",
     "taizhang.public",
     "taizhang.disclosure",
+    "taizhang.followup",
     "taizhang.web",
 ]
 
@@ -92,6 +93,11 @@ TAIZHANG_PUBLIC_RATES = dict(
 )
 TAIZHANG_PUBLIC_SMS_RECEIPT = _env_bool("TAIZHANG_PUBLIC_SMS_RECEIPT", True)  # text a named reporter the code
 TAIZHANG_POSTER_FONT = os.environ.get("TAIZHANG_POSTER_FONT", "")  # a CJK font for the PNG/PDF posters
+# 回访 after 验收: phone callbacks per reporter before giving up, and the working days the problem waits at most.
+TAIZHANG_FOLLOW_UP = {
+    "attempts": int(os.environ.get("TAIZHANG_FOLLOW_UP_ATTEMPTS", "3")),
+    "workdays": int(os.environ.get("TAIZHANG_FOLLOW_UP_WORKDAYS", "5")),
+}
 WSGI_APPLICATION = "taizhang.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

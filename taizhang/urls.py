@@ -13,5 +13,7 @@ urlpatterns = [
     path("manage/disclosures/", include("taizhang.disclosure.urls")),
     path("", include("taizhang.disclosure.public_urls")),
     path("", include("taizhang.public.urls")),
+    path("", include("taizhang.followup.public_urls")),
+    path("", include("taizhang.followup.urls")),
     path("", include("taizhang.web.urls")),
 ]

@@ -44,6 +44,11 @@ class Verb(models.TextChoices):
     IMPORT_PROFILE_SAVED = "import_profile_saved", _("保存导入方案")
     INSTRUCTION_GIVEN = "instruction_given", _("领导批示")
     INSTRUCTION_REPLIED = "instruction_replied", _("回复领导批示")
+    FOLLOW_UP_STARTED = "follow_up_started", _("验收通过，待回访")
+    RATING_RECORDED = "rating_recorded", _("回访评价")
+    CALLBACK_ATTEMPTED = "callback_attempted", _("电话回访未果")
+    DISSATISFACTION_REVIEWED = "dissatisfaction_reviewed", _("复核不满意评价")
+    FOLLOW_UP_FINISHED = "follow_up_finished", _("回访结束，销号")
 
 
 class AuditEvent(models.Model):

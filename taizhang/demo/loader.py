@@ -22,6 +22,7 @@ from taizhang.clock import travel_to
 from taizhang.demo import county, import_files
 from taizhang.demo.disclosure import publish_demo_batches
 from taizhang.demo.evidence import pdf_bytes, png_bytes
+from taizhang.demo.followup import follow_up_morning
 from taizhang.demo.instructions import instruct_and_reply, record_accountability
 from taizhang.demo.public import submit_public_opinions
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
@@ -136,6 +137,7 @@ class DemoLoader:
             )
             instruct_and_reply(self, self.moment(minute))  # 领导批示 on fresh 督办单, answered the day after
             record_accountability(self, self.moment(minute))  # 纪检组 decides a week after a heavy form is issued
+            follow_up_morning(self, self.moment(minute))  # 回访 of what passed 验收
             coordinator = self.users["coord"]
             for action in SupervisionAction.objects.filter(state=ActionState.DRAFT, fired_at__lt=yesterday):
                 decline = action.pk % 4 == 0

@@ -298,7 +298,12 @@ def do_decide_closure(
         raise NotAllowed(refusal)
     if expected_version is not None and problem.version != expected_version:
         raise Conflict()
-    problem.status = next_status(problem.status, Step.ACCEPT_CLOSURE if accept else Step.REJECT_CLOSURE)
+    from taizhang.followup.actions import follow_up_due, needs_follow_up, record_follow_up_started
+
+    # 验收 passed on a problem the public reported: 待回访 until its reporters have answered (taizhang.followup).
+    follow_up = accept and needs_follow_up(problem)
+    step = Step.AWAIT_FOLLOW_UP if follow_up else Step.ACCEPT_CLOSURE if accept else Step.REJECT_CLOSURE
+    problem.status = next_status(problem.status, step)
     if closure.stage != ClosureStage.VERIFYING:
         raise InvalidTransition(gettext("该销号申请已作出验收结论（%(d)s）。") % {"d": closure.get_decision_display()})
     if not accept and not reason.strip():
@@ -323,9 +328,12 @@ def do_decide_closure(
     problem.next_check_at = now()  # closed: the 解决问题报告单; rejected: the ladder resumes
     fields = ["status", "next_check_at"]
     if accept:
-        problem.closed_at = closure.decided_at
+        problem.closed_at = closure.decided_at  # the 销号 decision; with 回访 the status follows once it is over
         problem.progress_percent = 100
         fields += ["closed_at", "progress_percent"]
+    if follow_up:
+        problem.follow_up_due_on = follow_up_due()
+        fields.append("follow_up_due_on")
     _save(problem, fields)
     site = ""
     if on_site and closure.site_visited_on:
@@ -334,10 +342,12 @@ def do_decide_closure(
         Verb.CLOSURE_ACCEPTED if accept else Verb.CLOSURE_REJECTED,
         actor=actor,
         problem=problem,
-        summary=("验收通过，予以销号" if accept else "验收不通过，退回整改")
+        summary=("验收通过，待回访后销号" if follow_up else "验收通过，予以销号" if accept else "验收不通过，退回整改")
         + site
         + (f"：{closure.decision_reason}" if closure.decision_reason else ""),
         data={"closure": closure.pk, "on_site": on_site},
     )
+    if follow_up:
+        record_follow_up_started(problem, actor=actor)
     messages.closure_decided(problem, closure, accepted=accept)
     return closure

@@ -113,6 +113,12 @@ def verifier_named(problem: Problem, closure: ClosureApplication, *, previous: U
 
 
 def closure_decided(problem: Problem, closure: ClosureApplication, *, accepted: bool) -> None:
+    if accepted and problem.status == "follow_up":
+        body = "验收通过，待群众回访后销号。" + (
+            f"验收意见：{closure.decision_reason}" if closure.decision_reason else ""
+        )
+        notify_many([(_members([problem.lead_unit_id]), _message(problem, "验收通过，待回访", body))])
+        return
     if accepted:
         if _ladder_tells_lead_unit(Trigger.ON_CLOSE):
             return  # the 解决问题报告单 tells the unit that the problem passed and is closed
@@ -121,6 +127,14 @@ def closure_decided(problem: Problem, closure: ClosureApplication, *, accepted: 
         return
     body = f"验收不通过，退回整改。理由：{closure.decision_reason}"
     notify_many([(_members([problem.lead_unit_id]), _message(problem, "验收不通过", body))])
+
+
+def follow_up_closed(problem: Problem, summary: str) -> None:
+    """回访 over and the problem closed: the 解决问题报告单 tells the unit, or this message where that rung is off."""
+    if _ladder_tells_lead_unit(Trigger.ON_CLOSE):
+        return
+    body = f"回访结束（{summary}），予以销号。"
+    notify_many([(_members([problem.lead_unit_id]), _message(problem, "回访结束，已销号", body))])
 
 
 def problem_reopened(problem: Problem, *, unit_ids: Sequence[int | None], reason: str) -> None:

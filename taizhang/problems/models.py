@@ -43,7 +43,14 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("已退单")
     RECTIFYING = "rectifying", _("整改中")
     VERIFYING = "verifying", _("待验收")
+    # 验收 passed; the reporters are asked whether it is fixed (回访) before the problem closes. The unit's work is
+    # done: no light, no 督办.
+    FOLLOW_UP = "follow_up", _("待回访")
     CLOSED = "closed", _("已销号")
+
+
+# The unit's work is over: 验收 passed (待回访) or closed. Neither is overdue nor lit.
+DONE_STATUSES = (Status.FOLLOW_UP, Status.CLOSED)
 
 
 class Source(models.TextChoices):
@@ -64,7 +71,7 @@ class ProblemQuerySet(models.QuerySet["Problem"]):
         return scope_problems(self, user)
 
     def overdue(self, on: dt.date | None = None) -> ProblemQuerySet:
-        return self.filter(deadline__lt=on or today()).exclude(status=Status.CLOSED)
+        return self.filter(deadline__lt=on or today()).exclude(status__in=DONE_STATUSES)
 
 
 class Problem(models.Model):
@@ -114,6 +121,8 @@ class Problem(models.Model):
     # the plan of the current round is in. Both are reset at each 交办 and 重办.
     plan_due_on = models.DateField(_("整改方案报送时限"), null=True, blank=True)
     plan_submitted_at = models.DateTimeField(_("整改方案报送时间"), null=True, blank=True)
+    # 回访: after 验收 the problem waits for its reporters' ratings until this day at the latest.
+    follow_up_due_on = models.DateField(_("回访截止日期"), null=True, blank=True)
 
     objects = ProblemQuerySet.as_manager()
 
@@ -142,7 +151,7 @@ class Problem(models.Model):
         return f"{self.number} {self.title}"
 
     def is_overdue(self, on: dt.date | None = None) -> bool:
-        return bool(self.deadline and self.status != Status.CLOSED and self.deadline < (on or today()))
+        return bool(self.deadline and self.status not in DONE_STATUSES and self.deadline < (on or today()))
 
     def days_overdue(self, on: dt.date | None = None) -> int:
         return (on or today()).toordinal() - self.deadline.toordinal() if self.is_overdue(on) and self.deadline else 0

@@ -22,6 +22,8 @@ class Step(StrEnum):
     SEND_BACK_CLOSURE = "send_back_closure"  # the unit head sends it back to the officer
     NAME_VERIFIER = "name_verifier"
     ACCEPT_CLOSURE = "accept_closure"
+    AWAIT_FOLLOW_UP = "await_follow_up"  # 验收 passed with reporters to ask: 待回访
+    FINISH_FOLLOW_UP = "finish_follow_up"  # every reporter rated, the attempts used up, or the window over
     REJECT_CLOSURE = "reject_closure"
     REOPEN = "reopen"
 
@@ -39,6 +41,8 @@ STEP_LABELS = {
     Step.SEND_BACK_CLOSURE: pgettext_lazy("refused action", "退回销号申请"),
     Step.NAME_VERIFIER: pgettext_lazy("refused action", "指定验收人"),
     Step.ACCEPT_CLOSURE: pgettext_lazy("refused action", "验收通过"),
+    Step.AWAIT_FOLLOW_UP: pgettext_lazy("refused action", "验收通过"),
+    Step.FINISH_FOLLOW_UP: pgettext_lazy("refused action", "结束回访并销号"),
     Step.REJECT_CLOSURE: pgettext_lazy("refused action", "验收不通过"),
     Step.REOPEN: pgettext_lazy("refused action", "重办"),
 }
@@ -60,6 +64,9 @@ TRANSITIONS: dict[tuple[Status, Step], Status] = {
     (Status.VERIFYING, Step.NAME_VERIFIER): Status.VERIFYING,
     (Status.VERIFYING, Step.ACCEPT_CLOSURE): Status.CLOSED,
     (Status.VERIFYING, Step.REJECT_CLOSURE): Status.RECTIFYING,
+    (Status.VERIFYING, Step.AWAIT_FOLLOW_UP): Status.FOLLOW_UP,
+    (Status.FOLLOW_UP, Step.FINISH_FOLLOW_UP): Status.CLOSED,
+    (Status.FOLLOW_UP, Step.REOPEN): Status.RECTIFYING,  # 不满意 and found not fixed: 重办
     (Status.CLOSED, Step.REOPEN): Status.RECTIFYING,
 }
 

@@ -114,6 +114,20 @@ def _track_out(timeline: PublicTimeline) -> dict[str, Any]:
     }
 
 
+SATISFACTION_WORDS = {"满意": "satisfied", "基本满意": "basic", "不满意": "dissatisfied"}
+
+
+class RatingIn(Schema):
+    satisfaction: str = Field(description="满意 / 基本满意 / 不满意")
+    fixed: bool = Field(description="问题是否已解决")
+    comment: str = Field("", description="意见；不满意时必填（不超过 1000 字）")
+
+
+class RatingOut(Schema):
+    rated_problems: list[str] = Field(description="本次评价的问题编号")
+    satisfaction: str
+
+
 def public_router() -> Router:
     """A new router each time: the internal API and the public face's own API each mount one."""
     router = Router(tags=["群众端（无需登录）"])
@@ -146,5 +160,24 @@ def public_router() -> Router:
         if opinion is None:
             raise Http404(gettext("没有查到与此查询码对应的反映，请核对后重新输入。"))
         return _track_out(public_timeline(opinion))
+
+    @router.post(
+        "/track/{code}/rating",
+        auth=None,
+        response={200: RatingOut, **PUBLIC_ERRORS},
+        summary="凭查询码评价办理结果（回访，无需登录）",
+        description="问题验收通过、处于“待回访”时可评价一次：satisfaction 为 满意 / 基本满意 / 不满意"
+        "（也接受 satisfied / basic / dissatisfied），不满意须写 comment；fixed 为是否已解决。"
+        "不在回访阶段或已评价过时返回 409。",
+    )
+    def rate(request: HttpRequest, code: str, payload: RatingIn) -> dict[str, Any]:
+        from taizhang.followup.actions import do_rate
+
+        opinion = access_opinion_by_code(request, code)
+        if opinion is None:
+            raise Http404(gettext("没有查到与此查询码对应的反映，请核对后重新输入。"))
+        satisfaction = SATISFACTION_WORDS.get(payload.satisfaction.strip(), payload.satisfaction.strip())
+        ratings = do_rate(opinion, fixed=payload.fixed, satisfaction=satisfaction, comment=payload.comment)
+        return {"rated_problems": [r.problem.number for r in ratings], "satisfaction": satisfaction}
 
     return router

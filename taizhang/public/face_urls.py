@@ -29,7 +29,10 @@ from taizhang.public.api import public_router
 from taizhang.public.urls import public_urlpatterns
 
 # ---- the list to extend: public pages of other apps, and their public API routers ----------------------------
-PUBLIC_URLCONFS = ["taizhang.disclosure.public_urls"]  # 公示 list, detail, JSON feed and Open311 (helper B)
+PUBLIC_URLCONFS = [
+    "taizhang.disclosure.public_urls",  # 公示 list, detail, JSON feed and Open311
+    "taizhang.followup.public_urls",  # the follow page's rating form (回访)
+]
 
 
 def _exists(module: str) -> bool:

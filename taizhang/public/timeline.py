@@ -26,6 +26,8 @@ PROBLEM_VERBS = (
     Verb.PROGRESS_REPORTED,
     Verb.CLOSURE_APPLIED,
     Verb.CLOSURE_ACCEPTED,
+    Verb.FOLLOW_UP_STARTED,
+    Verb.FOLLOW_UP_FINISHED,
     Verb.CLOSURE_REJECTED,
     Verb.PROBLEM_REOPENED,
 )
@@ -39,6 +41,7 @@ def status_words(status: str) -> str:
         Status.RETURNED: gettext("正在重新交办"),
         Status.RECTIFYING: gettext("整改中"),
         Status.VERIFYING: gettext("整改完成，等待验收"),
+        Status.FOLLOW_UP: gettext("已整改并通过验收，正在回访"),
         Status.CLOSED: gettext("已整改并验收销号"),
     }
     if status in words:
@@ -136,8 +139,11 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
 
 
 def rating_open(opinion: Opinion) -> bool:
-    """Whether the follow page asks this reporter for a rating (回访). Ratings are not built yet: never."""
-    return False
+    """Whether the follow page asks this reporter for a rating (回访): a problem of theirs is in 待回访 and they
+    have not rated it in this round."""
+    from taizhang.followup.actions import open_problems_for
+
+    return bool(open_problems_for(opinion))
 
 
 def _opinion_words(opinion: Opinion, problems: list[Problem]) -> str:
@@ -181,7 +187,7 @@ def _public_problems(problems: list[Problem], events: list[AuditEvent], names: s
                 deadline=p.deadline,
                 progress_percent=p.progress_percent,
                 progress=progress,
-                closed_at=p.closed_at,
+                closed_at=p.closed_at if p.status == Status.CLOSED else None,  # 待回访 is not closed yet
                 result=_result(p, accepted.get(p.pk), names),
             )
         )
@@ -189,10 +195,14 @@ def _public_problems(problems: list[Problem], events: list[AuditEvent], names: s
 
 
 def _result(problem: Problem, closure: ClosureApplication | None, names: set[str]) -> str:
-    if problem.status != Status.CLOSED:
+    """What was done, once 验收 passed: during 回访 too, since the reporter rates what they read here."""
+    if problem.status not in (Status.FOLLOW_UP, Status.CLOSED):
         return ""
     summary = _scrub(closure.summary.strip(), names) if closure else ""
-    done = gettext("问题已整改完成，经验收销号。")
+    if problem.status == Status.FOLLOW_UP:
+        done = gettext("问题已整改完成并通过验收，请您评价办理结果。")
+    else:
+        done = gettext("问题已整改完成，经验收销号。")
     return f"{done}{pgettext('result', '整改情况：')}{summary}" if summary else done
 
 
@@ -228,7 +238,9 @@ def _problem_step(event: AuditEvent, prefix: str, units: dict[int, str], data: d
         Verb.PROBLEM_SIGNED: (gettext("责任单位签收"), ""),
         Verb.PROBLEM_RETURNED: (gettext("调整办理单位"), gettext("正在重新交办")),
         Verb.CLOSURE_APPLIED: (gettext("整改完成，申请验收"), ""),
-        Verb.CLOSURE_ACCEPTED: (gettext("验收通过，销号"), ""),
+        Verb.CLOSURE_ACCEPTED: (gettext("验收通过"), ""),
+        Verb.FOLLOW_UP_STARTED: (gettext("回访"), gettext("请反映人评价办理结果")),
+        Verb.FOLLOW_UP_FINISHED: (gettext("回访结束，销号"), ""),
         Verb.CLOSURE_REJECTED: (gettext("验收未通过"), gettext("继续整改")),
         Verb.PROBLEM_REOPENED: (gettext("重新办理"), ""),
     }

@@ -42,6 +42,7 @@ class SweepResult:
     lost: int = 0
     unit_notices: int = 0
     digests: int = 0
+    follow_ups_closed: int = 0
 
 
 def _lease_token(at: dt.datetime) -> dt.datetime:
@@ -141,7 +142,11 @@ def run_unit_backlog(on: dt.date, result: SweepResult) -> None:
 
 def sweep(batch_size: int = BATCH_SIZE, max_batches: int | None = None) -> SweepResult:
     """Fire everything due now; returns what happened. Safe to run in several processes at once."""
+    from taizhang.followup.actions import finish_due_follow_ups
+
     result = SweepResult()
+    # 回访 windows that are over close first, so their 解决问题报告单 is due in this very sweep.
+    result.follow_ups_closed = finish_due_follow_ups(today())
     at = now()
     batches = 0
     while max_batches is None or batches < max_batches:

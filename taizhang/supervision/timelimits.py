@@ -9,7 +9,7 @@ from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext, ngettext
 
 from taizhang.clock import today
-from taizhang.problems.models import Problem, Status
+from taizhang.problems.models import DONE_STATUSES, Problem, Status
 from taizhang.supervision.config import SupervisionConfig, get_config
 from taizhang.supervision.models import TimeLimitRule
 
@@ -51,8 +51,8 @@ NO_LIGHT = Light("none", "")
 
 def light_for(problem: Problem, on: dt.date | None = None, config: SupervisionConfig | None = None) -> Light:
     """Red when the deadline has passed, yellow within the rule's warning days, green otherwise.
-    Closed, unassigned and returned problems have no light."""
-    if problem.deadline is None or problem.status in (Status.CLOSED, Status.NEW, Status.RETURNED):
+    Closed (or 待回访), unassigned and returned problems have no light."""
+    if problem.deadline is None or problem.status in (*DONE_STATUSES, Status.NEW, Status.RETURNED):
         return NO_LIGHT
     config = config or get_config()
     on = on or today()

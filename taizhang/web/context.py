@@ -10,6 +10,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     from taizhang.disclosure.access import can_read_batches
+    from taizhang.followup.actions import CALLERS
     from taizhang.supervision.access import SUBSCRIBERS, can_read_accountability
 
     # Menus show a link only to a page its viewer may open (each flag is the same test the page applies).
@@ -19,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_subscribe": user.role in SUBSCRIBERS,
         "can_read_accountability": can_read_accountability(user),
         "can_read_disclosures": can_read_batches(user),
+        "can_follow_up": user.role in CALLERS,
         "can_open_admin": user.is_active and user.is_staff,
         "calendar_missing_years": _calendar_missing_years(user),
     }

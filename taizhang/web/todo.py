@@ -60,6 +60,8 @@ KIND_LABELS = {
     "red_item": _("关注单位的红灯事项"),
     "record_accountability": _("待记录问责"),
     "reply_instruction": _("领导批示待回复"),
+    "callback": _("待电话回访"),
+    "review_dissatisfaction": _("回访不满意待复核"),
     "instruction_awaiting": _("我的批示待单位回复"),
 }
 # How many working days each kind of item may wait before it is late (its own time limit, where the item has none
@@ -77,6 +79,7 @@ SERVICE_WORKDAYS = {
     "sign_document": 1,
     "reply_document": REPLY_WORKDAYS,
     "record_accountability": 10,
+    "review_dissatisfaction": 2,
 }
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "none": 3}
 LIGHT_LABELS = {"red": _("红灯：已超期"), "yellow": _("黄灯：临近时限"), "green": _("绿灯"), "none": _("无时限")}
@@ -137,6 +140,8 @@ def todo_for(user: User) -> Todo:
         found["reroute_returned"] = _problems(Problem.objects.filter(status=Status.RETURNED), "reroute_returned", on)
         found["decide_extension"] = _extensions(on)
         found["name_verifier"] = _closures(ClosureApplication.objects.awaiting_verifier(), "name_verifier", on)
+        found["callback"] = _callbacks(on)
+        found["review_dissatisfaction"] = _dissatisfied(on)
     if role in (Role.COORDINATOR, Role.LEADER):
         found["approve_draft"] = _drafts(on)
     if role in (Role.COORDINATOR, Role.INSPECTOR):  # the verifier a coordinator named: only their own
@@ -331,6 +336,43 @@ def _instructions(qs: QuerySet[Instruction], kind: str, on: dt.date) -> tuple[in
                 _workdays_left(i.reply_due_on, on),
                 problem_id=i.problem_id,
                 detail=f"{who}：{_short(i.text)}",
+            )
+        )
+    return qs.count(), items
+
+
+def _callbacks(on: dt.date) -> tuple[int, list[TodoItem]]:
+    """Reporters to phone (回访), against the problem's follow-up window; the list page is where calls are logged."""
+    from taizhang.followup.actions import callback_list
+
+    calls = callback_list()
+    items = []
+    for opinion, problem, made in calls[:PER_KIND]:
+        due = problem.follow_up_due_on or on
+        detail = str(_("已回访 %(n)s 次未果") % {"n": made}) if made else ""
+        url = reverse("followup_callbacks") + f"#call-{opinion.pk}"
+        since = problem.closed_at or problem.created_at
+        light, left = _due_light(due, on), _workdays_left(due, on)
+        title = f"{problem.number} {problem.title}"
+        items.append(TodoItem("callback", title, url, since, due, light, left, problem.pk, opinion.pk, detail=detail))
+    return len(calls), items
+
+
+def _dissatisfied(on: dt.date) -> tuple[int, list[TodoItem]]:
+    from taizhang.followup.models import Rating, Review
+
+    qs = Rating.objects.filter(review=Review.PENDING).select_related("problem")
+    items = []
+    for r in qs.order_by("created_at", "id")[:PER_KIND]:
+        items.append(
+            TodoItem(
+                "review_dissatisfaction",
+                f"{r.problem.number} {r.problem.title}",
+                _problem_url(r.problem_id) + "#follow-up",
+                r.created_at,
+                *_service("review_dissatisfaction", r.created_at, on),
+                problem_id=r.problem_id,
+                detail=_short(r.comment),
             )
         )
     return qs.count(), items

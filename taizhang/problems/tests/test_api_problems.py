@@ -389,7 +389,7 @@ def test_it_refuses_a_closure_without_evidence(
     assert Problem.objects.get(pk=problem.pk).status == Status.RECTIFYING
 
 
-@pytest.mark.parametrize(("accept", "status"), [(True, Status.CLOSED), (False, Status.RECTIFYING)])
+@pytest.mark.parametrize(("accept", "status"), [(True, Status.FOLLOW_UP), (False, Status.RECTIFYING)])
 def test_it_decides_a_closure(
     client: Client, cast: SimpleNamespace, make_problem: MakeProblem, accept: bool, status: Status
 ) -> None:

@@ -68,8 +68,9 @@ def test_it_names_a_verifier_on_a_phone_and_verifies_at_a_desk(
     decide.get_by_label("现场核查地点").fill("青溪县实验小学")
     shoot(desk, "4-desk-deciding")
     decide.get_by_role("button", name="提交验收结论").click()
-    expect(desk.locator("#problem-status")).to_have_text("已销号")
+    expect(desk.locator("#problem-status")).to_have_text("待回访")  # the reporter is asked before it closes
     expect(desk.locator(".closure").first).to_contain_text("在青溪县实验小学现场核查")
-    shoot(desk, "5-desk-closed")
-    assert Problem.objects.get(pk=problem.pk).status == Status.CLOSED
+    expect(desk.locator("#follow-up")).to_contain_text("正在回访反映人")
+    shoot(desk, "5-desk-follow-up")
+    assert Problem.objects.get(pk=problem.pk).status == Status.FOLLOW_UP
     assert site.foreign_requests() == [] and site.failed_assets == []

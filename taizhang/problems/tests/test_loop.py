@@ -27,6 +27,9 @@ def test_it_walks_the_loop_to_closed_with_a_timeline(make_problem: Any) -> None:
         Verb.CLOSURE_APPROVED,
         Verb.VERIFIER_NAMED,
         Verb.CLOSURE_ACCEPTED,
+        Verb.FOLLOW_UP_STARTED,  # reported by the public: 回访 before it closes
+        Verb.RATING_RECORDED,
+        Verb.FOLLOW_UP_FINISHED,
     ]
     checked, broken = verify_chain()
     assert broken is None and checked == AuditEvent.objects.count()

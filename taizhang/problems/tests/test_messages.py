@@ -11,7 +11,7 @@ from typing import Any
 
 import time_machine
 
-from conftest import milestones_done, png_upload, ready_to_decide
+from conftest import milestones_done, png_upload, rated_by_everyone, ready_to_decide
 from taizhang.clock import now, today
 from taizhang.errors import ActionError
 from taizhang.lib.chinese_dates import chinese_date
@@ -124,7 +124,10 @@ def test_it_tells_exactly_the_right_people_at_each_step_of_the_loop(cast: Simple
             site_visited_on=today(),
             site_place="青溪县实验小学",
         )
-        assert Problem.objects.get(pk=problem.pk).status == Status.CLOSED
+        assert Problem.objects.get(pk=problem.pk).status == Status.FOLLOW_UP
+        assert inbox.new() == [("head", "验收通过，待回访"), ("officer", "验收通过，待回访")]
+        clock.shift(dt.timedelta(hours=3))
+        rated_by_everyone(Problem.objects.get(pk=problem.pk))  # the parent is satisfied: it closes
         assert inbox.new() == []  # the unit hears it from the 解决问题报告单, issued by the next sweep
         clock.shift(dt.timedelta(minutes=5))
         sweep()
@@ -158,8 +161,11 @@ def test_it_tells_the_lead_unit_itself_when_the_ladder_has_no_document_for_the_s
     ready_to_decide(cast, problem)
     inbox = Inbox(problem)
     closure.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="现场核查属实")
-    assert inbox.new() == [("head", "验收通过，已销号"), ("officer", "验收通过，已销号")]
+    assert inbox.new() == [("head", "验收通过，待回访"), ("officer", "验收通过，待回访")]
     assert "现场核查属实" in inbox.body("officer")
+    rated_by_everyone(problem)
+    assert inbox.new() == [("head", "回访结束，已销号"), ("officer", "回访结束，已销号")]
+    assert "满意1人" in inbox.body("officer")
 
 
 def test_it_tells_the_coordinators_of_a_return(cast: SimpleNamespace, make_problem: Any) -> None:

@@ -72,7 +72,7 @@ def test_it_walks_the_stages_of_a_closure(cast: SimpleNamespace, make_problem: M
         site_place="实验小学三楼",
     )
     assert (decided.on_site, decided.site_visited_on, decided.site_place) == (True, today(), "实验小学三楼")
-    assert Problem.objects.get(pk=problem.pk).status == Status.CLOSED
+    assert Problem.objects.get(pk=problem.pk).status == Status.FOLLOW_UP  # the reporter is asked before it closes
 
 
 def test_it_refuses_a_closure_with_open_milestones(cast: SimpleNamespace, make_problem: MakeProblem) -> None:

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PNG_BYTES, milestones_done
+from conftest import PNG_BYTES, milestones_done, rated_by_everyone
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import today
 from taizhang.problems import actions
@@ -83,7 +83,9 @@ def test_it_runs_the_loop_through_the_pages(client: Client, cast: SimpleNamespac
     visit |= {"site_visited_on": today().isoformat(), "site_place": "实验小学"}
     assert step(client, problem, "decide_closure", visit).status_code == 302
     problem.refresh_from_db()
-    assert problem.status == Status.CLOSED and problem.closed_at is not None
+    assert problem.status == Status.FOLLOW_UP and problem.closed_at is not None
+    assert "正在回访反映人" in page(client, problem)
+    problem = rated_by_everyone(problem)
     client.force_login(cast.coordinator)
     assert step(client, problem, "reopen", {"reason": "群众反映仍在补课"}).status_code == 302
     problem.refresh_from_db()

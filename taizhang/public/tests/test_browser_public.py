@@ -96,7 +96,7 @@ def test_a_reporter_reads_a_closed_case_in_words(
         expect(page.locator("#status-words")).to_have_text("已整改并验收销号")
         expect(page.locator(".facts .office")).to_contain_text("基础教育股")
         expect(page.locator("#result")).to_contain_text("已清退费用并通报")
-        expect(page.locator("#timeline")).to_contain_text("验收通过，销号")
+        expect(page.locator("#timeline")).to_contain_text("回访结束，销号")
         shoot(page, f"06-track-closed-{'phone' if phone else 'desktop'}")
         page.context.close()
     assert site.failed_assets == [] and site.foreign_requests() == []

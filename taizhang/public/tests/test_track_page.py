@@ -53,7 +53,7 @@ def test_it_tells_a_closed_case_in_words_with_the_office_deadline_and_result(
     assert problem.deadline is not None and f"{problem.deadline.year}年" in html
     assert "问题已整改完成，经验收销号。整改情况：已清退费用并通报。" in html
     assert '<span class="badge closed">已销号</span>' in html
-    for step in ("收到您的反映", "立项", "交办", "责任单位签收", "整改完成，申请验收", "验收通过，销号"):
+    for step in ("收到您的反映", "立项", "交办", "责任单位签收", "整改完成，申请验收", "验收通过", "回访结束，销号"):
         assert step in html
     for person in STAFF_NAMES:
         assert person not in html
@@ -105,7 +105,8 @@ def test_it_pins_the_follow_page_queries(
     django_assert_max_num_queries: Any,
 ) -> None:
     code = code_of(make_problem(Status.CLOSED))
-    with django_assert_max_num_queries(13):  # 5 of them the rate-limit counters (new windows sweep old ones)
+    # 5 of them the rate-limit counters (new windows sweep old ones), 1 whether a rating (回访) is open
+    with django_assert_max_num_queries(14):
         assert track(client, code).status_code == 200
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from conftest import ready_to_decide
+from conftest import rated_by_everyone, ready_to_decide
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.errors import ActionError
 from taizhang.lib.official_docx import read_docx_text
@@ -45,6 +45,7 @@ def _every_kind(cast: SimpleNamespace) -> None:
         problem_actions.do_sign_problem(problems[0], actor=cast.officer)
         ready_to_decide(cast, problems[0])
         closure_actions.do_decide_closure(problems[0], actor=cast.inspector, accept=True, reason="属实")
+        rated_by_everyone(problems[0])  # 回访 over: closed, the 解决问题报告单 is due
         sweep()
 
 

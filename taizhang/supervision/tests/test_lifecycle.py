@@ -95,7 +95,11 @@ def test_it_walks_a_problem_through_the_spring_festival(client: Client, cast: Si
         ready_to_decide(cast, problem)
         closure_actions.do_decide_closure(problem, actor=cast.inspector, accept=True, reason="核查属实")
         traveller.move_to(at(D(2026, 3, 13)))
-        sweep()
+        assert sweep().fired == 0  # 待回访: the unit's work is done, no rung, until the reporters are asked
+        assert Problem.objects.get(pk=problem.pk).status == Status.FOLLOW_UP
+        traveller.move_to(at(D(2026, 3, 20)))  # the window (5 working days) is over with nobody answering
+        result = sweep()
+        assert (result.follow_ups_closed, result.fired) == (1, 1)  # closed, and its 解决问题报告单
         traveller.move_to(at(D(2026, 4, 30)))
         assert sweep().fired == 0  # closed: the ladder stops
         problem.refresh_from_db()

@@ -155,6 +155,17 @@ def verify(site: Site, page: Page, problem_url: str) -> None:
     decide.get_by_label("验收结论").select_option("accept")
     decide.get_by_label("验收意见").fill("现场核查属实，予以销号。")
     decide.get_by_role("button", name="提交验收结论").click()
+    expect_status(page, "待回访")  # the parent is asked before it closes
+    site.log_out(page)
+    site.log_in(page, "coord")
+    site.nav(page, "回访")
+    call = page.locator(".call", has_text=REPORTER_PHONE)
+    call.get_by_label("回访结果").select_option("reached")
+    call.get_by_label("满意度（接通时）").select_option("satisfied")
+    call.get_by_label("反映人认为问题已解决").check()
+    call.get_by_role("button", name="记录回访结果").click()
+    expect(page.locator(".messages")).to_contain_text("回访评价已记录")
+    page.goto(problem_url)
     expect_status(page, "已销号")
     verbs = page.locator("#timeline li b")
     expect(verbs).to_have_text(
@@ -168,6 +179,9 @@ def verify(site: Site, page: Page, problem_url: str) -> None:
             "单位负责人审核通过销号申请",
             "指定验收人",
             "验收通过，销号",
+            "验收通过，待回访",
+            "回访评价",
+            "回访结束，销号",
         ]
     )
     site.shoot(page, "05-problem-closed")

@@ -17,6 +17,7 @@ from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import today
 from taizhang.demo import county, import_files
 from taizhang.demo.story import Fate, build_story
+from taizhang.followup.models import Rating
 from taizhang.imports.models import ImportJob, JobStatus
 from taizhang.intake.models import Channel, Opinion, OpinionStatus
 from taizhang.problems.models import (
@@ -74,8 +75,12 @@ def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
     linked = played.filter(status=OpinionStatus.LINKED).annotate(group=Min("links__problem__category__group"))
     assert Counter(linked.values_list("group", flat=True)) == story.linked_group_counts()
     statuses = Counter(Problem.objects.filter(import_key="").values_list("status", flat=True))
-    assert statuses == Counter(issue.fate.status for issue in story.issues if issue.fate)
-    assert set(statuses) == set(Status.values)
+    # What the story closes waits in 待回访 while its reporters are being asked (the last days' 验收).
+    assert statuses[Status.FOLLOW_UP] > 0
+    closed = Counter({Status.CLOSED.value: statuses.pop(Status.FOLLOW_UP)})
+    assert statuses + closed == Counter(issue.fate.status for issue in story.issues if issue.fate)
+    assert set(statuses) | {Status.FOLLOW_UP} == set(Status.values)
+    assert Rating.objects.filter(via="phone").exists() and Rating.objects.filter(via="follow_page").exists()
     assert Problem.objects.overdue().filter(status=Status.RECTIFYING).exists()
     assert Problem.objects.filter(status=Status.RECTIFYING, reopen_count__gt=0).exists()
     assert Attachment.objects.filter(closure__isnull=False).exists()

@@ -33,10 +33,12 @@ class Command(BaseCommand):
             started = time.monotonic()
             result = sweep()
             elapsed = time.monotonic() - started
-            if result.claimed or result.unit_notices or result.digests or options["verbosity"] > 1:
+            busy = result.claimed or result.unit_notices or result.digests or result.follow_ups_closed
+            if busy or options["verbosity"] > 1:
                 self.stdout.write(
                     f"督办扫描：处理{result.claimed}个问题，发出{result.fired}项督办，整改通知单{result.unit_notices}份，"
-                    f"消息汇总邮件{result.digests}封，失败{len(result.failed)}个，让出{result.lost}个，用时{elapsed:.2f}秒"
+                    f"消息汇总邮件{result.digests}封，回访结束销号{result.follow_ups_closed}个，"
+                    f"失败{len(result.failed)}个，让出{result.lost}个，用时{elapsed:.2f}秒"
                 )
             if not loop or stopping:
                 return
