@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from taizhang.accounts.models import Unit, User
 from taizhang.audit.events import verify_chain
@@ -17,7 +18,7 @@ from taizhang.clock import today
 from taizhang.demo import county
 from taizhang.demo.loader import DemoLoader
 from taizhang.demo.story import Story, build_story
-from taizhang.intake.models import Channel, Opinion, OpinionStatus
+from taizhang.intake.models import PUBLIC_CHANNELS, Channel, Opinion, OpinionStatus
 from taizhang.problems.models import CategoryGroup, Problem, Status
 
 # The logins worth trying first; --list-users prints every one.
@@ -122,9 +123,11 @@ class Command(BaseCommand):
         self._print_receipt_codes()
 
     def _print_receipt_codes(self) -> None:
+        """Codes a newcomer can try on the public follow page, one per thing it shows."""
         samples = [
             ("待梳理", Opinion.objects.filter(status=OpinionStatus.UNTRIAGED)),
             ("问题已销号", Opinion.objects.filter(problems__status=Status.CLOSED)),
+            ("待回访，可在查询页评价", _rateable()),
             ("不予立项", Opinion.objects.filter(status=OpinionStatus.DISMISSED)),
         ]
         codes = [f"{code}（{label}）" for label, qs in samples if (code := _first_code(qs))]
@@ -143,3 +146,10 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def _rateable() -> QuerySet[Opinion]:
+    from taizhang.followup.models import Rating
+
+    rated = Rating.objects.filter(opinion=OuterRef("pk"), problem__status=Status.FOLLOW_UP)
+    return Opinion.objects.filter(problems__status=Status.FOLLOW_UP, channel__in=PUBLIC_CHANNELS).exclude(Exists(rated))
