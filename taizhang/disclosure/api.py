@@ -25,6 +25,8 @@ class PublishedProblemOut(Schema):
     status: str = Field(description="整改状态")
     closed: bool = Field(description="是否已整改销号")
     result: str = Field(description="整改结果")
+    rated: int = Field(description="发布时回访评价的人数")
+    satisfaction_rate: float | None = Field(description="发布时的满意率（满意与基本满意所占比例，0–1）；无人评价时为空")
 
 
 class PublishedBatchOut(Schema):

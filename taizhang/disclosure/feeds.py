@@ -66,6 +66,8 @@ def public_fields(item: BatchItem) -> dict[str, Any]:
         "status": status_label(item.public_status),
         "closed": item.is_closed,
         "result": item.public_result,
+        "rated": item.rated_count,
+        "satisfaction_rate": item.satisfaction_rate,
     }
 
 

@@ -110,6 +110,9 @@ class BatchItem(models.Model):
     public_status = models.CharField(_("整改状态"), max_length=20, blank=True)
     public_result = models.TextField(_("整改结果"), blank=True)
     is_closed = models.BooleanField(_("已销号"), default=False)
+    # 回访 as it stood at publication: how many reporters rated the problem and the share 满意 or 基本满意.
+    rated_count = models.PositiveIntegerField(_("回访评价人数"), default=0)
+    satisfaction_rate = models.FloatField(_("满意率"), null=True, blank=True)
     received_at = models.DateTimeField(_("收到时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from taizhang.followup.actions import satisfaction_rate
+from taizhang.followup.models import Rating
 from taizhang.lib.masking import mask_public_text, names_in
 from taizhang.problems.models import ClosureDecision, Status
 
@@ -25,6 +27,7 @@ PUBLIC_STATUS: dict[str, Promise] = {
     Status.ASSIGNED: _("已交办"),
     Status.RECTIFYING: _("整改中"),
     Status.VERIFYING: _("待验收"),
+    Status.FOLLOW_UP: _("已整改，回访中"),
     Status.CLOSED: _("已整改"),
 }
 PUBLIC_FIELDS = (
@@ -38,6 +41,8 @@ PUBLIC_FIELDS = (
     "public_status",
     "public_result",
     "is_closed",
+    "rated_count",
+    "satisfaction_rate",
     "received_at",
     "updated_at",
 )
@@ -55,6 +60,8 @@ class PublicText:
     public_status: str
     public_result: str
     is_closed: bool
+    rated_count: int
+    satisfaction_rate: float | None
     received_at: dt.datetime | None
     updated_at: dt.datetime | None
 
@@ -82,6 +89,7 @@ def public_text(problem: Problem, redactions: list[str]) -> PublicText:
         accepted = problem.closures.filter(decision=ClosureDecision.ACCEPTED).order_by("-decided_at", "-id").first()
         result = accepted.summary if accepted else ""
     names = people_in(problem, [problem.title, problem.description, problem.measures, result])
+    rated, rate = satisfaction_rate(Rating.objects.filter(problem=problem, round=problem.reopen_count))
     return PublicText(
         public_number=problem.number,
         public_unit=problem.lead_unit.name if problem.lead_unit else "",
@@ -93,6 +101,8 @@ def public_text(problem: Problem, redactions: list[str]) -> PublicText:
         public_status=problem.status,
         public_result=mask(result),
         is_closed=closed,
+        rated_count=rated,
+        satisfaction_rate=rate,
         received_at=problem.first_received_at or problem.created_at,
         updated_at=problem.closed_at if closed else (problem.assigned_at or problem.created_at),
     )

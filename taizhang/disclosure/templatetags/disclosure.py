@@ -11,3 +11,9 @@ register = template.Library()
 def public_status(code: str) -> str:
     """A problem status in the public's words (整改中, 已整改)."""
     return status_label(code)
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """0.875 → 88%: a 满意率 as the public reads it."""
+    return "" if share is None else f"{round(share * 100)}%"

@@ -96,3 +96,21 @@ def test_the_feed_and_the_public_api(
     first = body["items"][0]
     assert first["kind"] == "已整改问题" and first["objections_open"] is True
     assert first["problems"][0]["number"] == problem.number and first["problems"][0]["closed"] is True
+
+
+def test_satisfaction_is_published_as_it_stood(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    problem = make_problem(Status.CLOSED)  # its reporter rated it 满意 on the follow page, which closed it
+    fixing = make_problem(Status.RECTIFYING)
+    batch = published(cast, [problem])
+    published(cast, [fixing], kind=BatchKind.TO_FIX)
+    item = batch.items.get()
+    assert (item.rated_count, item.satisfaction_rate) == (1, 1.0)
+    for url in (f"/disclosures/{batch.pk}/", f"/disclosures/{batch.pk}/items/{item.pk}/"):
+        assert "满意率 100%（1 人评价）" in client.get(url).content.decode(), url
+    api = {p["number"]: p for b in client.get("/api/v1/public/disclosures").json()["items"] for p in b["problems"]}
+    assert (api[problem.number]["rated"], api[problem.number]["satisfaction_rate"]) == (1, 1.0)
+    assert (api[fixing.number]["rated"], api[fixing.number]["satisfaction_rate"]) == (0, None)
+    feed = client.get("/disclosures/feed.json").json()["items"]
+    assert {e["_taizhang"]["number"]: e["_taizhang"]["rated"] for e in feed} == {problem.number: 1, fixing.number: 0}
