@@ -300,7 +300,12 @@ class DemoLoader:
         self._file_plan_first(problem, self.users[args["actor"]])
         uploads = [self._png(problem, f"进展{step.seq}", "整改现场照片.png")] if args["photo"] else []
         actions.do_report_progress(
-            problem, actor=self.users[args["actor"]], text=args["text"], percent=args["percent"], uploads=uploads
+            problem,
+            actor=self.users[args["actor"]],
+            text=args["text"],
+            percent=args["percent"],
+            uploads=uploads,
+            public=step.seq % 2 == 0,  # half the notes are written for the reporters too (向反映人公开)
         )
 
     def _file_plan_first(self, problem: Problem, actor: User) -> None:

@@ -402,6 +402,7 @@ def do_report_progress(
     percent: int,
     uploads: Sequence[Upload] = (),
     expected_version: int | None = None,
+    public: bool = False,
 ) -> ProgressReport:
     errors: dict[str, list[str]] = {}
     if not text.strip():
@@ -417,7 +418,13 @@ def do_report_progress(
     next_status(problem.status, Step.REPORT_PROGRESS)
     assert actor.unit is not None
     report = ProgressReport.objects.create(
-        problem=problem, unit=actor.unit, author=actor, text=text.strip(), percent=percent, created_at=now()
+        problem=problem,
+        unit=actor.unit,
+        author=actor,
+        text=text.strip(),
+        percent=percent,
+        created_at=now(),
+        is_public=public,
     )
     with _stored_files_removed_on_failure() as written:
         _store_uploads(problem, uploads, types, actor=actor, written=written, progress_report=report)
@@ -428,8 +435,9 @@ def do_report_progress(
             Verb.PROGRESS_REPORTED,
             actor=actor,
             problem=problem,
-            summary=f"{actor.unit}报告进展（{percent}%）：{report.text}" + _files_note(uploads),
-            data={"report": report.pk, "percent": percent, "files": len(uploads)},
+            summary=f"{actor.unit}报告进展（{percent}%{'，向反映人公开' if public else ''}）：{report.text}"
+            + _files_note(uploads),
+            data={"report": report.pk, "percent": percent, "files": len(uploads), "public": public},
         )
         return report
 

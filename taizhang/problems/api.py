@@ -414,6 +414,7 @@ class PlanIn(VersionIn):
 class ProgressIn(VersionIn):
     text: str = Field(description="整改进展")
     percent: int = Field(description="完成进度（0–100）")
+    public: bool = Field(False, description="是否向反映人公开（凭查询码可见，个人信息自动遮盖）")
 
 
 class ClosureIn(VersionIn):
@@ -561,6 +562,7 @@ def report_progress(
         percent=payload.percent,
         uploads=_uploads(evidence),
         expected_version=payload.expected_version,
+        public=payload.public,
     )
     return _refreshed(request, problem)
 

@@ -108,6 +108,9 @@ class PlanForm(VersionedForm):
 class ProgressForm(VersionedForm):
     text = forms.CharField(label=_("整改进展"), widget=forms.Textarea)
     percent = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
+    public = forms.BooleanField(
+        label=_("向反映人公开（反映人凭查询码可见，姓名、电话等个人信息自动遮盖）"), required=False
+    )
     evidence = MultipleFileField(
         label=_("佐证材料"), required=False, help_text=_("照片、PDF、Word、Excel，单个不超过20MB")
     )

@@ -218,6 +218,8 @@ class ProgressReport(models.Model):
     text = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("完成进度(%)"))
     created_at = models.DateTimeField(_("报告时间"))
+    # Shown (masked) to the reporters on the follow page; by default a progress report stays inside.
+    is_public = models.BooleanField(_("向反映人公开"), default=False)
 
     class Meta:
         verbose_name = _("整改进展")

@@ -170,6 +170,7 @@ def _run_step(step: str, problem: Problem, form: Any, user: Any) -> str:
             percent=data["percent"],
             uploads=as_uploads(data["evidence"]),
             expected_version=version,
+            public=data["public"],
         ),
         "complete_milestone": lambda: closure.do_complete_milestone(
             problem,

@@ -54,6 +54,7 @@ class StepOut(Schema):
 class ProgressOut(Schema):
     at: dt.datetime
     percent: int
+    note: str = Field(description="责任单位标为公开的进展说明（已遮盖个人信息）；未公开时为空")
 
 
 class PublicProblemOut(Schema):
@@ -97,7 +98,11 @@ def _unit(ref: str) -> Unit | None:
 def _track_out(timeline: PublicTimeline) -> dict[str, Any]:
     first = next((p for p in timeline.problems if p.office), None)
     problems = [
-        {**vars(p), "status": p.status_words, "progress": [{"at": a, "percent": n} for a, n in p.progress]}
+        {
+            **vars(p),
+            "status": p.status_words,
+            "progress": [{"at": a, "percent": n, "note": t} for a, n, t in p.progress],
+        }
         for p in timeline.problems
     ]
     return {

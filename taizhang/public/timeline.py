@@ -1,6 +1,6 @@
 """What a reporter sees of their opinion through its receipt code (内外有别): the steps it went through, in
 public words, from the audit trail's own times — never a person's name, a phone number, an internal reason
-(退单、验收意见), or the text of a progress report (which is written for the bureau, not for the public)."""
+(退单、验收意见), or the text of a progress report unless the unit marked it public (向反映人公开), and then masked."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ from taizhang.audit.models import AuditEvent, Verb
 from taizhang.i18n import message_date
 from taizhang.intake.models import DismissReason, Opinion, OpinionStatus
 from taizhang.lib.masking import mask_public_text
-from taizhang.problems.models import Assignment, ClosureApplication, ClosureDecision, Problem, Status
+from taizhang.problems.models import (
+    Assignment,
+    ClosureApplication,
+    ClosureDecision,
+    Problem,
+    ProgressReport,
+    Status,
+)
 
 # The audit verbs a reporter is told about; everything else (督办 drafts, messages, unmaskings) stays inside.
 OPINION_VERBS = (Verb.OPINION_RECEIVED, Verb.PROBLEM_CREATED, Verb.OPINION_LINKED, Verb.OPINION_DISMISSED)
@@ -66,7 +73,7 @@ class PublicProblem:
     co_offices: list[str]
     deadline: dt.date | None
     progress_percent: int
-    progress: list[tuple[dt.datetime, int]]
+    progress: list[tuple[dt.datetime, int, str]]  # when, how far, the note if the unit made it public
     closed_at: dt.datetime | None
     result: str
 
@@ -115,6 +122,16 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
         .only("at", "verb", "problem_id", "opinion_id", "data")
         .order_by("at", "id")
     )
+    # Progress reports the unit marked public (向反映人公开), masked like everything else staff wrote.
+    public_reports = [e.data.get("report") for e in events if e.verb == Verb.PROGRESS_REPORTED and e.data.get("public")]
+    notes = (
+        {
+            pk: _scrub(text, names)
+            for pk, text in ProgressReport.objects.filter(pk__in=public_reports).values_list("pk", "text")
+        }
+        if public_reports
+        else {}
+    )
     unit_ids = {e.data.get("lead_unit") for e in events if e.verb == Verb.PROBLEM_ASSIGNED}
     unit_names = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
     numbers = {p.pk: p.number for p in problems}
@@ -125,13 +142,13 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
         status=opinion.status,
         status_words=_opinion_words(opinion, problems),
         answer=_scrub(opinion.answer, names),
-        problems=_public_problems(problems, events, names),
+        problems=_public_problems(problems, events, names, notes),
         # A problem's history from before this reporter wrote (a duplicate merged into it) is in the facts
         # (office, deadline), not in their timeline, which starts with their own opinion.
         steps=[
             s
             for e in events
-            if e.at >= opinion.received_at and (s := _step(e, opinion, numbers, unit_names, len(problems) > 1))
+            if e.at >= opinion.received_at and (s := _step(e, opinion, numbers, unit_names, len(problems) > 1, notes))
         ],
         rating_open=rating_open(opinion),
     )
@@ -157,7 +174,9 @@ def _opinion_words(opinion: Opinion, problems: list[Problem]) -> str:
     return status_words(open_ones[0].status)
 
 
-def _public_problems(problems: list[Problem], events: list[AuditEvent], names: set[str]) -> list[PublicProblem]:
+def _public_problems(
+    problems: list[Problem], events: list[AuditEvent], names: set[str], notes: dict[int, str]
+) -> list[PublicProblem]:
     assignments = {
         a.problem_id: a
         for a in Assignment.objects.filter(problem__in=problems, is_current=True).prefetch_related("co_units")
@@ -172,7 +191,7 @@ def _public_problems(problems: list[Problem], events: list[AuditEvent], names: s
     for p in problems:
         assignment = assignments.get(p.pk)
         progress = [
-            (e.at, int(e.data.get("percent", 0)))
+            (e.at, int(e.data.get("percent", 0)), notes.get(int(e.data.get("report") or 0), ""))
             for e in events
             if e.problem_id == p.pk and e.verb == Verb.PROGRESS_REPORTED
         ]
@@ -207,7 +226,12 @@ def _result(problem: Problem, closure: ClosureApplication | None, names: set[str
 
 
 def _step(
-    event: AuditEvent, opinion: Opinion, numbers: dict[int, str], units: dict[int, str], several: bool
+    event: AuditEvent,
+    opinion: Opinion,
+    numbers: dict[int, str],
+    units: dict[int, str],
+    several: bool,
+    notes: dict[int, str],
 ) -> Step | None:
     number = numbers.get(event.problem_id or 0, "")
     prefix = f"{number} · " if several and number and event.verb in PROBLEM_VERBS else ""
@@ -223,10 +247,12 @@ def _step(
         return Step(
             event.at, gettext("不予立项"), str(DismissReason(data["reason"]).label) if data.get("reason") else ""
         )
-    return _problem_step(event, prefix, units, data)
+    return _problem_step(event, prefix, units, data, notes)
 
 
-def _problem_step(event: AuditEvent, prefix: str, units: dict[int, str], data: dict[str, object]) -> Step | None:
+def _problem_step(
+    event: AuditEvent, prefix: str, units: dict[int, str], data: dict[str, object], notes: dict[int, str]
+) -> Step | None:
     if event.verb == Verb.PROBLEM_ASSIGNED:
         office = units.get(int(str(data.get("lead_unit") or 0)), "")
         deadline = str(data.get("deadline", ""))
@@ -246,7 +272,9 @@ def _problem_step(event: AuditEvent, prefix: str, units: dict[int, str], data: d
     }
     if event.verb == Verb.PROGRESS_REPORTED:
         percent = data.get("percent")
-        return Step(event.at, prefix + gettext("整改进展"), gettext("已完成 %(percent)s%%") % {"percent": percent})
+        detail = gettext("已完成 %(percent)s%%") % {"percent": percent}
+        note = notes.get(int(str(data.get("report") or 0)), "")
+        return Step(event.at, prefix + gettext("整改进展"), f"{detail}：{note}" if note else detail)
     if event.verb in words:
         title, detail = words[Verb(event.verb)]
         return Step(event.at, prefix + title, detail)

@@ -140,3 +140,27 @@ def test_it_masks_reporters_pupils_and_classes_in_what_staff_wrote(
     assert "补课费已退还" in html
     for secret in ("张三", "13812345678", "三年级二班", "李小明"):
         assert secret not in html
+
+
+def test_it_shows_only_the_progress_notes_the_unit_made_public_and_masks_them(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem]
+) -> None:
+    from taizhang.problems import actions as problem_actions
+
+    problem = make_problem(Status.RECTIFYING)  # reported by 张三, 13812345678
+    problem_actions.do_report_progress(problem, actor=cast.officer, text="内部：已约谈王老师，拟给予警告。", percent=40)
+    problem_actions.do_report_progress(
+        Problem.objects.get(pk=problem.pk),
+        actor=cast.officer,
+        text="已与张三（13812345678）沟通，三年级二班的补课已停止，费用正在清退。",
+        percent=70,
+        public=True,
+    )
+    html = track(client, code_of(problem)).content.decode()
+    assert "已完成 40%" in html and "拟给予警告" not in html  # a note kept inside shows only its progress
+    assert "已完成 70%：" in html and "的补课已停止，费用正在清退" in html
+    for secret in ("张三", "13812345678", "三年级二班"):
+        assert secret not in html
+    body = client.get(f"/api/v1/public/track/{code_of(problem)}", REMOTE_ADDR="198.51.100.9").json()
+    notes = [p["note"] for p in body["progress"]]
+    assert notes[0] == "" and "费用正在清退" in notes[1] and "13812345678" not in notes[1]
