@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.followup.actions import satisfaction_rate
 from taizhang.followup.models import Rating
-from taizhang.lib.masking import mask_public_text, names_in
+from taizhang.lib.masking import is_organisation, mask_public_text, names_in
 from taizhang.problems.models import ClosureDecision, Status
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def people_in(problem: Problem, texts: list[str]) -> list[str]:
     after a cue (学生陈小虎): hidden wherever they are written, also bare (陈小虎已复课)."""
     people: list[str] = []
     for name, phone, text in problem.opinions.values_list("reporter_name", "reporter_phone", "text"):
-        people += [name, phone]
+        people += [phone] if is_organisation(name) else [name, phone]
         texts = [*texts, text]
     for text in texts:
         people += names_in(text)

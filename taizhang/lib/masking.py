@@ -51,9 +51,21 @@ _PERSON_CUE = (
     r"|举报人|反映人|投诉人|联系人|本人|我叫|姓名)[:：\s]*"
 )
 # Characters that end a name early: a two-character name is rarely followed by these, a verb or particle is.
-_NAME_STOPS = frozenset("在反说的被和与等于向是家因所把对也曾已未不同从到将就都还又及称讲打上下")
+_NAME_STOPS = frozenset("在反说的被和与等于向是家因所把对也曾已未不同从到将就都还又及称讲打上下来去找让叫给要")
+# Words that begin with a surname's character and often follow a cue (学生车辆超载, 学生成绩差, 家长关心):
+# not names. A miss here over-masks a word; the known names (the reporters') are masked whatever this list says.
+_COMMON_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "车辆 车费 成绩 成长 安全 安排 时间 时常 全部 全体 全班 全校 明显 明天 文明 文具 路上 路边 单位 单独 应当 应该 "
+        "于是 解决 连续 党员 费用 师生 查处 边上 卫生 米饭 向上 和同 和老 高年 高中 高考 高三 高二 高一 钱款 钱财 金额 "
+        "房间 管理 管教 包括 常常 常规 余额 程度 杜绝 任课 任务 毛巾 白天 方面 方式 方法 申请 申报 关于 关注 关心 尚未 "
+        "左右 季度 宁可 万元 习惯 经常 上课 上学 课间 家里 家中 吃饭 晚上 早上 下午 上午 午饭 严重 宫廷 曾经 曾被 江边 "
+        "和学 和孩 和家 和教 和班 和校 周末 周六 周日 周一 周二 周三 周四 周五 周边 周围 周内",
+    )
+)
 _CUED_NAME = re.compile(rf"({_PERSON_CUE})({_SURNAME})([\u4e00-\u9fff]{{1,2}})")
-_NAME_BEFORE_TITLE = re.compile(rf"({_SURNAME})([\u4e00-\u9fff]{{1,2}})(?=同学|家长|小朋友|的家长|的孩子)")
+_NAME_BEFORE_TITLE = re.compile(rf"({_SURNAME})([\u4e00-\u9fff]{{1,2}})(?=同学|小朋友)")
 # 三年级二班, 初二(3)班, 高一3班, 七年级（2）班, 3年级2班 — with or without the 年级.
 _GRADE = r"(?:[一二三四五六七八九1-9]\s*年级|[小初高]\s*[一二三四五六1-6](?:\s*年级)?)"
 _CLASS_ID = re.compile(rf"{_GRADE}\s*[（(]?\s*(?:[0-9０-９]{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[)）]?\s*班")
@@ -62,9 +74,19 @@ CLASS_MASK = "某班"
 REDACTED = "■■"
 
 
+_TITLES = frozenset({"先生", "女士", "同学", "师傅", "阿姨"})
+
+
+def _is_name(surname: str, given: str) -> bool:
+    """张某 is already anonymous, 黄老师 a title; 和某班 is a conjunction before a masked class; 车辆 is a word."""
+    if given[0] in "某班级" or given in _TITLES or given[:1] == "老":
+        return False
+    return given[0] not in _NAME_STOPS and surname + given[0] not in _COMMON_WORDS
+
+
 def _mask_cued_name(match: re.Match[str]) -> str:
     cue, surname, given = match.groups()
-    if given[0] in "某班级":  # 张某 is already anonymous; 和某班 is a conjunction before a masked class
+    if not _is_name(surname, given):
         return match.group(0)
     if len(given) == 2 and given[1] in _NAME_STOPS:
         return cue + surname + "*" + given[1]
@@ -76,10 +98,18 @@ def names_in(text: str) -> set[str]:
     found = set()
     for match in _CUED_NAME.finditer(text):
         _cue, surname, given = match.groups()
-        if given[0] not in "某班级":
+        if _is_name(surname, given):
             found.add(surname + (given[0] if len(given) == 2 and given[1] in _NAME_STOPS else given))
-    found |= {m.group(1) + m.group(2) for m in _NAME_BEFORE_TITLE.finditer(text)}
+    found |= {m.group(1) + m.group(2) for m in _NAME_BEFORE_TITLE.finditer(text) if _is_name(*m.groups())}
     return found
+
+
+_ORGANISATION = re.compile(r"(?:股|室|组|局|校|园|院|会|处|科|所|站|队|部|中心|中学|小学|公司|委员会|办公室)$")
+
+
+def is_organisation(name: str) -> bool:
+    """人事股, 第一督导组, 县一中 filed as a reporter: an office reporting itself, not a person to hide."""
+    return bool(_ORGANISATION.search(name.strip()))
 
 
 def mask_public_text(text: str, *, names: Iterable[str] = (), redactions: Iterable[str] = ()) -> str:
@@ -91,7 +121,9 @@ def mask_public_text(text: str, *, names: Iterable[str] = (), redactions: Iterab
     text = _MOBILE_SPACED.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = _CLASS_ID.sub(CLASS_MASK, text)
     text = _CUED_NAME.sub(_mask_cued_name, text)
-    text = _NAME_BEFORE_TITLE.sub(lambda m: m.group(1) + "*" * len(m.group(2)), text)
+    text = _NAME_BEFORE_TITLE.sub(
+        lambda m: m.group(1) + "*" * len(m.group(2)) if _is_name(*m.groups()) else m.group(0), text
+    )
     for word in sorted({w.strip() for w in redactions if w.strip()}, key=len, reverse=True):
         text = text.replace(word, REDACTED)
     return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from taizhang.lib.masking import CLASS_MASK, REDACTED, mask_public_text, mask_text, names_in
+from taizhang.lib.masking import CLASS_MASK, REDACTED, is_organisation, mask_public_text, mask_text, names_in
 
 
 def test_it_keeps_mask_text_as_it_was() -> None:
@@ -61,3 +61,33 @@ def test_it_finds_the_people_a_text_names_after_a_cue() -> None:
 
 def test_it_masks_a_known_phone_like_a_phone() -> None:
     assert mask_public_text("回访（13912348765）", names=["13912348765"]) == "回访（139****8765）"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["接送学生车辆超载", "学生成绩差被罚站", "教师在家长群发表不当言论", "班主任在家长群里通知", "家长关心孩子安全"],
+)
+def test_it_does_not_take_words_after_a_cue_for_names(text: str) -> None:
+    assert mask_public_text(text) == text and names_in(text) == set()
+
+
+def test_an_office_reporting_itself_is_not_a_person() -> None:
+    assert is_organisation("人事股") and is_organisation("第一督导组") and not is_organisation("莫先生")
+
+
+def test_a_teacher_called_by_title_keeps_it() -> None:
+    assert mask_public_text("带班老师黄老师经常辱骂学生") == "带班老师黄老师经常辱骂学生"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("家长和学生苦不堪言", "家长和学生苦不堪言"),
+        ("三年级老师周末把学生叫到家里", "三年级老师周末把学生叫到家里"),
+        ("学生家长宋先生来访反映", "学生家长宋先生来访反映"),
+        ("退休教师白芳来访反映", "退休教师白*来访反映"),
+        ("学生家长胡晨阳来访反映", "学生家长胡**来访反映"),
+    ],
+)
+def test_it_reads_demo_county_texts_sensibly(text: str, masked: str) -> None:
+    assert mask_public_text(text) == masked
