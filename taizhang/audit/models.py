@@ -49,6 +49,13 @@ class Verb(models.TextChoices):
     CALLBACK_ATTEMPTED = "callback_attempted", _("电话回访未果")
     DISSATISFACTION_REVIEWED = "dissatisfaction_reviewed", _("复核不满意评价")
     FOLLOW_UP_FINISHED = "follow_up_finished", _("回访结束，销号")
+    # 公示 (taizhang.disclosure names them DisclosureVerb; here so the trail shows them in words)
+    DISCLOSURE_CREATED = "disclosure_created", _("新建公示")
+    DISCLOSURE_ITEMS_CHANGED = "disclosure_items_changed", _("调整公示问题")
+    DISCLOSURE_REDACTED = "disclosure_redacted", _("公示人工隐去")
+    DISCLOSURE_PUBLISHED = "disclosure_published", _("发布公示")
+    DISCLOSURE_WITHDRAWN = "disclosure_withdrawn", _("撤回公示")
+    DISCLOSURE_OBJECTION = "disclosure_objection", _("公示异议")
 
 
 class AuditEvent(models.Model):

@@ -1,18 +1,19 @@
-"""The 公示 verbs of the audit trail. The app declares its own (docs/STYLE: the trail knows events, not domains),
-so adding one needs no migration of the audit app; AuditEvent.verb stores the string as it is."""
+"""The 公示 verbs of the audit trail, by the app's own names; each is also in audit.Verb (same value, same words),
+so the trail, the admin and the problem timeline show it in words rather than as its code."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.audit.events import record_event
+from taizhang.audit.models import Verb
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
-    from taizhang.audit.models import AuditEvent, Verb
+    from taizhang.audit.models import AuditEvent
 
 
 class DisclosureVerb(models.TextChoices):
@@ -27,4 +28,4 @@ class DisclosureVerb(models.TextChoices):
 def record_disclosure_event(
     verb: DisclosureVerb, *, actor: User | None, summary: str, data: dict[str, Any], actor_name: str | None = None
 ) -> AuditEvent:
-    return record_event(cast("Verb", verb), actor=actor, summary=summary, data=data, actor_name=actor_name)
+    return record_event(Verb(verb.value), actor=actor, summary=summary, data=data, actor_name=actor_name)

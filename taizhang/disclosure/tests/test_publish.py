@@ -130,3 +130,11 @@ def test_the_menu_links_the_page_for_coordinators_and_leaders(client: Client, ca
     for user, shown in ((cast.coordinator, True), (cast.leader, True), (cast.officer, False), (cast.inspector, False)):
         client.force_login(user)
         assert ('href="/manage/disclosures/"' in client.get("/").content.decode()) is shown, user
+
+
+def test_every_disclosure_verb_reads_in_words_in_the_audit_trail() -> None:
+    from taizhang.audit.models import Verb
+    from taizhang.disclosure.events import DisclosureVerb
+
+    for verb in DisclosureVerb:
+        assert Verb(verb.value).label == verb.label
