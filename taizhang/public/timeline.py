@@ -13,7 +13,7 @@ from django.utils.translation import gettext, pgettext
 from taizhang.accounts.models import Unit
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.i18n import message_date
-from taizhang.intake.models import DismissReason, Opinion, OpinionStatus
+from taizhang.intake.models import DismissReason, Opinion, OpinionLink, OpinionStatus
 from taizhang.lib.masking import mask_public_text
 from taizhang.problems.models import (
     Assignment,
@@ -107,9 +107,12 @@ def _scrub(text: str, names: set[str]) -> str:
 def public_timeline(opinion: Opinion) -> PublicTimeline:
     """Everything for the follow page and GET /api/v1/public/track/{code}, in a fixed number of queries."""
     problems = list(Problem.objects.filter(opinion_links__opinion=opinion).select_related("lead_unit").order_by("id"))
+    # This reporter's and every co-reporter's name and phone, masked wherever staff wrote them. (An OR across the
+    # link join scanned every opinion: 13 ms at 100,000; both sides on the primary key use its index.)
+    linked = OpinionLink.objects.filter(problem__in=problems).values("opinion_id")
     names = {
         value
-        for pair in Opinion.objects.filter(Q(pk=opinion.pk) | Q(links__problem__in=problems)).values_list(
+        for pair in Opinion.objects.filter(Q(pk=opinion.pk) | Q(pk__in=linked)).values_list(
             "reporter_name", "reporter_phone"
         )
         for value in pair
@@ -150,7 +153,8 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
             for e in events
             if e.at >= opinion.received_at and (s := _step(e, opinion, numbers, unit_names, len(problems) > 1, notes))
         ],
-        rating_open=rating_open(opinion),
+        # Only a problem in 待回访 can be rated: no query for every other page.
+        rating_open=any(p.status == Status.FOLLOW_UP for p in problems) and rating_open(opinion),
     )
     return timeline
 
