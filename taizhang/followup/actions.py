@@ -32,6 +32,7 @@ from taizhang.followup.models import CallbackAttempt, CallOutcome, Rating, Ratin
 from taizhang.intake.models import PUBLIC_CHANNELS, Channel, Opinion, OpinionLink
 from taizhang.lib.chinese_dates import chinese_date
 from taizhang.problems import messages
+from taizhang.problems.actions import _save as save_problem
 from taizhang.problems.models import Problem, Status
 from taizhang.problems.transitions import Step, next_status
 from taizhang.supervision.config import get_config
@@ -69,6 +70,11 @@ def callable_q(prefix: str = "") -> Q:
         & Q(**{f"{prefix}is_anonymous": False})
         & ~Q(**{f"{prefix}channel": Channel.REPORT})
     )
+
+
+def _require_callable(opinion: Opinion) -> None:
+    if not Opinion.objects.filter(pk=opinion.pk).filter(callable_q()).exists():
+        raise ActionError(gettext("该反映人不接受电话回访（匿名、举报或未留电话），只能由其本人在查询页面评价。"))
 
 
 def needs_follow_up(problem: Problem) -> bool:
@@ -137,8 +143,8 @@ def do_rate(
     down by a coordinator on the phone (actor the coordinator)."""
     if actor is not None and actor.role not in CALLERS:
         raise NotAllowed(gettext("只有牵头部门可以登记电话回访结果。"))
-    if actor is not None and not Opinion.objects.filter(pk=opinion.pk).filter(callable_q()).exists():
-        raise ActionError(gettext("该反映人不接受电话回访（匿名、举报或未留电话），只能由其本人在查询页面评价。"))
+    if actor is not None:
+        _require_callable(opinion)
     comment = _checked_answer(satisfaction, comment)
     problems = [_lock(p) for p in open_problems_for(opinion)]
     problems = [p for p in problems if p.status == Status.FOLLOW_UP and _rating_for(opinion, p) is None]
@@ -192,8 +198,7 @@ def do_record_callback_attempt(opinion: Opinion, *, actor: User, outcome: str, n
         raise NotAllowed(gettext("只有牵头部门可以登记电话回访结果。"))
     if outcome not in CallOutcome.values:
         raise ActionError(gettext("请选择回访结果。"), field_errors={"outcome": [gettext("请选择回访结果。")]})
-    if not Opinion.objects.filter(pk=opinion.pk).filter(callable_q()).exists():
-        raise ActionError(gettext("该反映人不接受电话回访（匿名、举报或未留电话），只能由其本人在查询页面评价。"))
+    _require_callable(opinion)
     problems = [_lock(p) for p in open_problems_for(opinion)]
     if not problems:
         raise InvalidTransition(gettext("该反映目前不在回访阶段，或已经评价过。"))
@@ -245,18 +250,18 @@ class Standing:
 
 
 def standing(problem: Problem, on: dt.date | None = None) -> Standing:
+    """Three queries for the whole problem: who answered in this round, who may be phoned, the attempts made."""
     on = on or today()
     limit = rules().attempts
-    waiting = []
-    rnd = problem.reopen_count
-    for opinion in reporters(problem):
-        if Rating.objects.filter(opinion=opinion, problem=problem, round=rnd).exists():
-            continue
-        callable_ = Opinion.objects.filter(pk=opinion.pk).filter(callable_q()).exists()
-        if callable_ and _attempts(opinion, problem) >= limit:
-            continue  # asked as often as the rules allow
-        waiting.append(opinion)
-    pending = Rating.objects.filter(problem=problem, round=rnd, review=Review.PENDING).count()
+    this_round = {"problem": problem, "round": problem.reopen_count}
+    rated = set(Rating.objects.filter(**this_round).values_list("opinion_id", flat=True))
+    attempts = dict(
+        CallbackAttempt.objects.filter(**this_round).values_list("opinion_id").annotate(n=Count("id")).order_by()
+    )
+    asked_enough = set(reporters(problem).filter(callable_q()).values_list("pk", flat=True))
+    asked_enough = {pk for pk in asked_enough if attempts.get(pk, 0) >= limit}
+    waiting = [o for o in reporters(problem) if o.pk not in rated and o.pk not in asked_enough]
+    pending = Rating.objects.filter(**this_round, review=Review.PENDING).count()
     over = problem.follow_up_due_on is not None and problem.follow_up_due_on < on
     return Standing(waiting, pending, over)
 
@@ -273,8 +278,7 @@ def _close_if_done(problem: Problem, *, actor: User | None, on: dt.date | None =
     summary = "、".join(f"{Satisfaction(k).label}{v}人" for k, v in counts.items()) or "无人评价"
     problem.status = next_status(problem.status, Step.FINISH_FOLLOW_UP)
     problem.next_check_at = now()  # the 解决问题报告单 goes out with the next sweep
-    problem.version += 1
-    problem.save(update_fields=["status", "next_check_at", "version"])
+    save_problem(problem, ["status", "next_check_at"])
     record_event(
         Verb.FOLLOW_UP_FINISHED,
         actor=actor,
