@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "taizhang.public",
     "taizhang.disclosure",
     "taizhang.followup",
+    "taizhang.assessment",
     "taizhang.web",
 ]
 

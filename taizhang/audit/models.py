@@ -56,6 +56,13 @@ class Verb(models.TextChoices):
     DISCLOSURE_PUBLISHED = "disclosure_published", _("发布公示")
     DISCLOSURE_WITHDRAWN = "disclosure_withdrawn", _("撤回公示")
     DISCLOSURE_OBJECTION = "disclosure_objection", _("公示异议")
+    # 考核 (taizhang.assessment)
+    SCHEME_SAVED = "scheme_saved", _("保存考核方案")
+    RANKING_PUBLISHED = "ranking_published", _("考核排名定稿")
+    SURVEY_CREATED = "survey_created", _("发起民主评议")
+    SURVEY_RATERS_ADDED = "survey_raters_added", _("添加民主评议评议人")
+    SURVEY_ANSWERED = "survey_answered", _("民主评议答卷")
+    SURVEY_CLOSED = "survey_closed", _("结束民主评议")
 
 
 class AuditEvent(models.Model):
