@@ -35,6 +35,9 @@ DEFAULT_RATES = {
     "track_miss_ip": "20/h",  # lookups of codes that do not exist (or are mistyped): guessing
     "track_code": "60/h",  # lookups of one code, from anywhere
     "objection_ip": "5/h",  # 公示 objections (异议) from one address (taizhang.disclosure)
+    # 民主评议 answer sheets from one address (taizhang.assessment): generous, as a school's or a carrier's NAT puts
+    # many people behind one address; the per-browser voter id is what stops a second answer per unit.
+    "survey_ip": "30/h",
 }
 
 
