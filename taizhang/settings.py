@@ -93,6 +93,7 @@ TAIZHANG_PUBLIC_RATES = dict(
     item.strip().split("=", 1) for item in os.environ.get("TAIZHANG_PUBLIC_RATES", "").split(",") if "=" in item
 )
 TAIZHANG_PUBLIC_SMS_RECEIPT = _env_bool("TAIZHANG_PUBLIC_SMS_RECEIPT", True)  # text a named reporter the code
+TAIZHANG_PUBLIC_EMAIL_RECEIPT = _env_bool("TAIZHANG_PUBLIC_EMAIL_RECEIPT", True)  # mail it, if they gave an address
 TAIZHANG_POSTER_FONT = os.environ.get("TAIZHANG_POSTER_FONT", "")  # a CJK font for the PNG/PDF posters
 # 回访 after 验收: phone callbacks per reporter before giving up, and the working days the problem waits at most.
 TAIZHANG_FOLLOW_UP = {
@@ -161,6 +162,18 @@ TAIZHANG_MAX_IMPORT_BYTES = int(os.environ.get("TAIZHANG_MAX_IMPORT_BYTES", 50 *
 TAIZHANG_IMPORT_INLINE_BYTES = int(os.environ.get("TAIZHANG_IMPORT_INLINE_BYTES", 512 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Mail (the daily digest, a reporter's receipt code): Django's SMTP backend, configured from the environment.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("EMAIL_USE_SSL", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# A receipt mail is sent while the citizen's page waits: an unreachable mail server must not hang it.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

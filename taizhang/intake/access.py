@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 from taizhang.intake.models import Opinion
-from taizhang.lib.masking import mask_name, mask_phone
+from taizhang.lib.masking import mask_email, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -40,12 +40,13 @@ def may_see_reporter(user: User, opinion: Opinion) -> bool:
 
 def reporter_label(user: User | None, opinion: Opinion, *, unmasked: bool = False) -> str:
     """The reporter as this viewer may see it. A 举报 shows in full only after a logged unmasking."""
-    if opinion.is_anonymous or not (opinion.reporter_name or opinion.reporter_phone):
+    if opinion.is_anonymous or not (opinion.reporter_name or opinion.reporter_phone or opinion.reporter_email):
         return gettext("匿名")
     if user is None or not user.is_bureau_wide():
         # Even a masked name and the phone's last digits can identify a parent at a small school.
         return gettext("实名（不向责任单位公开）")
     full = user is not None and may_see_reporter(user, opinion) and (unmasked or not opinion.is_whistleblowing)
     if full:
-        return " ".join(p for p in (opinion.reporter_name, opinion.reporter_phone) if p)
-    return " ".join(p for p in (mask_name(opinion.reporter_name), mask_phone(opinion.reporter_phone)) if p)
+        return " ".join(p for p in (opinion.reporter_name, opinion.reporter_phone, opinion.reporter_email) if p)
+    masked = (mask_name(opinion.reporter_name), mask_phone(opinion.reporter_phone), mask_email(opinion.reporter_email))
+    return " ".join(p for p in masked if p)

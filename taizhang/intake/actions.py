@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from taizhang.accounts.models import User
 
 MAX_OPINION_CHARS = 10_000
+MAX_EMAIL_CHARS = 254
 INTAKE_ROLES = (Role.COORDINATOR, Role.ADMIN)
 
 
@@ -36,6 +37,7 @@ class OpinionInput:
     text: str
     reporter_name: str = ""
     reporter_phone: str = ""
+    reporter_email: str = ""
     is_anonymous: bool = False
     concerned_unit: Unit | None = None
     external_ref: str = ""
@@ -64,6 +66,8 @@ def validate_opinion(data: OpinionInput) -> dict[str, list[str]]:
         errors["reporter_name"] = [gettext("反映人姓名过长。")]
     if len(data.reporter_phone) > 30:
         errors["reporter_phone"] = [gettext("联系电话过长。")]
+    if len(data.reporter_email) > MAX_EMAIL_CHARS:
+        errors["reporter_email"] = [gettext("电子邮箱过长。")]
     return errors
 
 
@@ -92,6 +96,7 @@ def _insert_opinion(
                     text=data.text.strip(),
                     reporter_name="" if data.is_anonymous else data.reporter_name.strip(),
                     reporter_phone="" if data.is_anonymous else data.reporter_phone.strip(),
+                    reporter_email="" if data.is_anonymous else data.reporter_email.strip(),
                     is_anonymous=data.is_anonymous,
                     concerned_unit=data.concerned_unit,
                     external_ref=data.external_ref.strip(),
@@ -187,6 +192,7 @@ def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename
             text=item.data.text.strip(),
             reporter_name="" if item.data.is_anonymous else item.data.reporter_name.strip(),
             reporter_phone="" if item.data.is_anonymous else item.data.reporter_phone.strip(),
+            reporter_email="" if item.data.is_anonymous else item.data.reporter_email.strip(),
             is_anonymous=item.data.is_anonymous,
             concerned_unit=item.data.concerned_unit,
             external_ref=item.data.external_ref.strip(),

@@ -53,6 +53,8 @@ class Opinion(models.Model):
     text = models.TextField(_("内容"))
     reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # A named reporter's address for the receipt code (群众端); personal data like the phone, never kept when anonymous.
+    reporter_email = models.EmailField(_("电子邮箱"), max_length=254, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     concerned_unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("涉及单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)\d{4}(\d{3,4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
+_EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-]+)@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,})", re.ASCII)
 
 
 def mask_name(name: str) -> str:
@@ -24,8 +25,17 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+def mask_email(email: str) -> str:
+    """o***@example.cn: the first character and the domain, enough for its owner to recognise it."""
+    local, at, domain = email.strip().rpartition("@")
+    if not at or not local:
+        return "*" * len(email.strip())
+    return local[0] + "***@" + domain
+
+
 def mask_text(text: str) -> str:
-    """Hide phone and ID numbers written inside free text."""
+    """Hide e-mail addresses, phone and ID numbers written inside free text."""
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
     text = _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 8 + m.group(2), text)
     text = _PHONE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     return _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(2), text)

@@ -10,16 +10,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from taizhang.accounts.models import Unit, UnitKind
 from taizhang.clock import now
 from taizhang.errors import ActionError
 from taizhang.i18n import join_reasons
-from taizhang.intake.actions import OpinionInput, do_receive_opinion
+from taizhang.intake.actions import MAX_EMAIL_CHARS, OpinionInput, do_receive_opinion
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.images import CleanImage, ImageRejected, reencode_image
 from taizhang.problems.actions import Upload
@@ -49,6 +54,7 @@ class PublicSubmission:
     anonymous: bool = False
     reporter_name: str = ""
     reporter_phone: str = ""
+    reporter_email: str = ""  # optional, for a named reporter: the receipt code is mailed there; dropped if anonymous
     door: str = "page"  # page or api: where it came in, kept with the opinion's source record
 
 
@@ -93,7 +99,21 @@ def _check_fields(sub: PublicSubmission) -> dict[str, list[str]]:
             errors["reporter_phone"] = [gettext("实名反映请留联系电话，以便核实和回访。")]
         elif not _PHONE.match(phone):
             errors["reporter_phone"] = [gettext("联系电话格式不正确。")]
+        if email_error := _email_error(sub.reporter_email.strip()):
+            errors["reporter_email"] = [email_error]
     return errors
+
+
+def _email_error(email: str) -> str:
+    if not email:
+        return ""
+    if len(email) > MAX_EMAIL_CHARS:
+        return gettext("电子邮箱过长。")
+    try:
+        validate_email(email)
+    except ValidationError:
+        return gettext("电子邮箱格式不正确，如 name@example.com；不需要可不填。")
+    return ""
 
 
 def clean_photos(photos: Sequence[Upload]) -> tuple[list[CleanImage], list[str]]:
@@ -150,7 +170,8 @@ def _store_photos(opinion: Opinion, photos: Sequence[CleanImage], written: list[
 
 def do_submit_public_opinion(sub: PublicSubmission, photos: Sequence[Upload] = ()) -> Opinion:
     """Check everything first (nothing is written for bad input), then receive the opinion and its photos
-    in one transaction. A named reporter with a phone is texted the receipt code after commit.
+    in one transaction. A named reporter is texted (and, if they gave an address, mailed) the receipt code after
+    commit.
     Nothing about the sender's connection (address, browser) is passed on or stored."""
     errors = _check_fields(sub)
     cleaned, refused = clean_photos(photos)
@@ -167,6 +188,7 @@ def do_submit_public_opinion(sub: PublicSubmission, photos: Sequence[Upload] = (
         text=sub.text,
         reporter_name=sub.reporter_name,
         reporter_phone=sub.reporter_phone,
+        reporter_email=sub.reporter_email,  # intake keeps none of the three for an anonymous opinion
         is_anonymous=sub.anonymous,
         concerned_unit=sub.unit,
     )
@@ -183,6 +205,8 @@ def do_submit_public_opinion(sub: PublicSubmission, photos: Sequence[Upload] = (
         raise
     if texts_receipt_code(opinion):
         transaction.on_commit(lambda: _text_receipt_code(opinion))
+    if emails_receipt_code(opinion):
+        transaction.on_commit(lambda: _email_receipt_code(opinion))
     return opinion
 
 
@@ -199,3 +223,24 @@ def _text_receipt_code(opinion: Opinion) -> None:
         sms_sender().send(opinion.reporter_phone, text)
     except Exception:  # an SMS gateway down must not undo a received opinion; the page showed the code
         logging.getLogger("taizhang.notify").exception("receipt code SMS for opinion %s not sent", opinion.pk)
+
+
+def emails_receipt_code(opinion: Opinion) -> bool:
+    """A named reporter who gave an address is mailed the code, unless TAIZHANG_PUBLIC_EMAIL_RECEIPT is off."""
+    return bool(opinion.reporter_email) and bool(getattr(settings, "TAIZHANG_PUBLIC_EMAIL_RECEIPT", True))
+
+
+def _email_receipt_code(opinion: Opinion) -> None:
+    subject = gettext("【台账】您反映的问题已收到，查询码 %(code)s") % {"code": opinion.receipt_code}
+    body = gettext(
+        "您好：\n\n您反映的问题已收到，查询码是 %(code)s。\n\n"
+        "请妥善保存查询码，凭码可在“进度查询”中查看办理进度和结果，办结后也可凭码评价。查询码遗失后无法找回。\n\n"
+        "此邮件由系统自动发送，请勿回复。"
+    ) % {"code": opinion.receipt_code}
+    if base := str(getattr(settings, "TAIZHANG_PUBLIC_BASE_URL", "") or "").rstrip("/"):
+        link = f"{base}{reverse('track')}?{urlencode({'code': opinion.receipt_code})}"
+        body += "\n\n" + gettext("查询地址：%(link)s") % {"link": link}
+    try:
+        send_mail(subject, body, None, [opinion.reporter_email], fail_silently=False)
+    except Exception:  # a mail server down must not undo a received opinion; the page showed the code
+        logging.getLogger("taizhang.notify").exception("receipt code mail for opinion %s not sent", opinion.pk)

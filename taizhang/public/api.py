@@ -23,7 +23,8 @@ from taizhang.public.actions import (
     public_units,
 )
 from taizhang.public.limits import Counter, client_ip
-from taizhang.public.timeline import PublicTimeline, public_timeline
+from taizhang.public.snapshots import timeline_for
+from taizhang.public.timeline import PublicTimeline
 
 PUBLIC_ERRORS: dict[int, type[Schema]] = {**ERRORS, 429: ErrorOut}
 
@@ -36,9 +37,12 @@ class PublicOpinionIn(Schema):
     place: str = Field("", max_length=MAX_PLACE_CHARS, description="名录中没有的学校或地点")
     category_hint: str = Field("", description="问题类别（代码或名称，仅供参考）")
     whistleblowing: bool = Field(False, description="举报（反映干部、教师违纪违规问题，由纪检组办理）")
-    anonymous: bool = Field(False, description="匿名：为 true 时不保存姓名、电话，也不记录网络地址")
+    anonymous: bool = Field(False, description="匿名：为 true 时不保存姓名、电话、邮箱，也不记录网络地址")
     reporter_name: str = Field("", max_length=50, description="姓名（实名时必填）")
     reporter_phone: str = Field("", max_length=30, description="联系电话（实名时必填）")
+    reporter_email: str = Field(
+        "", max_length=254, description="电子邮箱（实名时选填）：查询码将发送到该邮箱；匿名时不保存、不发送"
+    )
 
 
 class ReceiptOut(Schema):
@@ -164,7 +168,7 @@ def public_router() -> Router:
         opinion = access_opinion_by_code(request, code)
         if opinion is None:
             raise Http404(gettext("没有查到与此查询码对应的反映，请核对后重新输入。"))
-        return _track_out(public_timeline(opinion))
+        return _track_out(timeline_for(opinion))
 
     @router.post(
         "/track/{code}/rating",

@@ -51,6 +51,13 @@ class SubmitForm(forms.Form):
     reporter_phone = forms.CharField(
         label=_("联系电话"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
+    # A CharField, not an EmailField: the action checks the address so the page and the API say the same words.
+    reporter_email = forms.CharField(
+        label=_("电子邮箱（选填）"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email", "inputmode": "email"}),
+    )
     photos = MultipleFileField(
         label=_("照片（可选）"),
         required=False,
@@ -78,6 +85,7 @@ class SubmitForm(forms.Form):
             anonymous=data["anonymous"],
             reporter_name=data["reporter_name"],
             reporter_phone=data["reporter_phone"],
+            reporter_email=data["reporter_email"],
             door="page",
         )
 

@@ -9,9 +9,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taizhang.errors import ActionError
+from taizhang.intake.models import Opinion
+from taizhang.lib.masking import mask_email, mask_phone
 from taizhang.problems.forms import as_uploads
 from taizhang.public.access import access_opinion_by_code
-from taizhang.public.actions import MAX_PHOTOS, MAX_TEXT_CHARS, do_submit_public_opinion, texts_receipt_code
+from taizhang.public.actions import (
+    MAX_PHOTOS,
+    MAX_TEXT_CHARS,
+    do_submit_public_opinion,
+    emails_receipt_code,
+    texts_receipt_code,
+)
 from taizhang.public.forms import SubmitForm, TrackForm
 from taizhang.public.limits import Counter, RateLimited, client_ip
 from taizhang.public.timeline import public_timeline
@@ -54,9 +62,17 @@ def submit_opinion(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             status = report_action_error(request, form, exc)
         else:
-            context = {"opinion": opinion, "texted": texts_receipt_code(opinion)}
-            return _private(render(request, "public/receipt.html", context))
+            return _private(render(request, "public/receipt.html", _receipt(opinion)))
     return render(request, "public/submit.html", {"form": form, **limits}, status=status)
+
+
+def _receipt(opinion: Opinion) -> dict[str, Any]:
+    """Where the code was also sent, masked: the page may be read over the reporter's shoulder."""
+    return {
+        "opinion": opinion,
+        "texted_to": mask_phone(opinion.reporter_phone) if texts_receipt_code(opinion) else "",
+        "emailed_to": mask_email(opinion.reporter_email) if emails_receipt_code(opinion) else "",
+    }
 
 
 @require_GET

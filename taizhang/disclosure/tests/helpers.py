@@ -15,20 +15,23 @@ from taizhang.problems import closure as closure_actions
 from taizhang.problems.actions import MilestoneInput
 from taizhang.problems.models import Problem, RectificationKind
 
-# What must never reach a public page: the reporter's name, phone and ID number, and a pupil's name and class.
+# What must never reach a public page: the reporter's name, phone, e-mail and ID number, and a pupil's name and class.
 REPORTER = "欧阳明远"
 PHONE = "13912348765"
+EMAIL = "oyangmy@example.cn"
 ID_NUMBER = "110101199003074518"
 STUDENT = "陈小虎"
 CLASS = "初二(3)班"
-SECRETS = (REPORTER, PHONE, ID_NUMBER, STUDENT, CLASS, "13912348765"[3:7] + "8765")
-PLANTED = f"家长{REPORTER}（电话{PHONE}，身份证{ID_NUMBER}）反映{CLASS}学生{STUDENT}被罚站"
+SECRETS = (REPORTER, PHONE, EMAIL, "oyangmy", ID_NUMBER, STUDENT, CLASS, "13912348765"[3:7] + "8765")
+PLANTED = f"家长{REPORTER}（电话{PHONE}，邮箱{EMAIL}，身份证{ID_NUMBER}）反映{CLASS}学生{STUDENT}被罚站"
 
 
 def planted_problem(cast: SimpleNamespace, *, closed: bool) -> Problem:
     """A problem whose title, description, measures, closure summary and opinions all carry the secrets."""
     opinion = do_receive_opinion(
-        OpinionInput(channel="online_form", text=PLANTED, reporter_name=REPORTER, reporter_phone=PHONE),
+        OpinionInput(
+            channel="online_form", text=PLANTED, reporter_name=REPORTER, reporter_phone=PHONE, reporter_email=EMAIL
+        ),
         actor=cast.coordinator,
     )
     problem = do_create_problem_from_opinion(
@@ -41,7 +44,7 @@ def planted_problem(cast: SimpleNamespace, *, closed: bool) -> Problem:
         actor=cast.coordinator,
         lead_unit=cast.basic,
         responsible_person="钱股长",
-        measures=f"约谈{STUDENT}同学的班主任，回访{REPORTER}（{PHONE}）。",
+        measures=f"约谈{STUDENT}同学的班主任，回访{REPORTER}（{PHONE}，{EMAIL}）。",
         kind=RectificationKind.TIME_LIMITED,
         deadline=today() + dt.timedelta(days=30),
         milestones=[MilestoneInput("调查核实", today() + dt.timedelta(days=7))],
@@ -53,7 +56,7 @@ def planted_problem(cast: SimpleNamespace, *, closed: bool) -> Problem:
     closure_actions.do_apply_closure(
         problem,
         actor=cast.officer,
-        summary=f"已向{REPORTER}（身份证{ID_NUMBER}）反馈，{STUDENT}已复课。",
+        summary=f"已向{REPORTER}（身份证{ID_NUMBER}，邮箱{EMAIL}）反馈，{STUDENT}已复课。",
         uploads=[png_upload()],
     )
     closure_actions.do_review_closure(problem, actor=cast.unit_head, approve=True)

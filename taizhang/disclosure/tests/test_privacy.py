@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from django.test import Client
 
 from taizhang.disclosure.models import BatchKind
-from taizhang.disclosure.tests.helpers import SECRETS, planted_problem, published
+from taizhang.disclosure.tests.helpers import (
+    EMAIL,
+    ID_NUMBER,
+    PHONE,
+    REPORTER,
+    SECRETS,
+    STUDENT,
+    planted_problem,
+    published,
+)
+
+REPORTER_IDENTITY = (REPORTER, PHONE, EMAIL, "oyangmy", ID_NUMBER)
 
 
 def test_it_publishes_no_reporter_phone_id_student_or_class(client: Client, cast: SimpleNamespace) -> None:
@@ -26,6 +38,12 @@ def test_it_publishes_no_reporter_phone_id_student_or_class(client: Client, cast
         body = response.content.decode()
         leaked = [s for s in SECRETS if s in body]
         assert not leaked, f"{url} shows {leaked}"
+    for problem in (fixed, fixing):  # the reporter's own follow page and its API: no identity, theirs included
+        code = problem.opinions.get().receipt_code
+        for url in (f"/track/?code={code}", f"/api/v1/public/track/{code}"):
+            body = client.get(url).content.decode()
+            assert not [s for s in REPORTER_IDENTITY if s in body], url
+    assert "o***@example.cn" in client.get(f"/track/?code={fixed.opinions.get().receipt_code}").content.decode()
     # The pages did show the problems (masked), not an empty shell.
     assert fixed.number in client.get(f"/disclosures/{done.pk}/").content.decode()
     assert "欧***" in client.get(f"/disclosures/{done.pk}/").content.decode()
@@ -41,3 +59,13 @@ def test_the_preview_is_masked_like_the_publication(client: Client, cast: Simple
     for url in (f"/manage/disclosures/{batch.pk}/preview/", f"/manage/disclosures/{batch.pk}/"):
         body = client.get(url).content.decode()
         assert not [s for s in SECRETS if s in body], url
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the follow page masks the reporters' names but not a pupil named bare in staff text "
+    "(陈小虎已复课), which 公示 masks through names_in: public/timeline.py, not this helper's to change",
+)
+def test_the_follow_page_hides_a_pupil_named_in_the_result(client: Client, cast: SimpleNamespace) -> None:
+    code = planted_problem(cast, closed=True).opinions.get().receipt_code
+    assert STUDENT not in client.get(f"/track/?code={code}").content.decode()

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from taizhang.lib.masking import CLASS_MASK, REDACTED, is_organisation, mask_public_text, mask_text, names_in
+from taizhang.lib.masking import (
+    CLASS_MASK,
+    REDACTED,
+    is_organisation,
+    mask_email,
+    mask_public_text,
+    mask_text,
+    names_in,
+)
 
 
 def test_it_keeps_mask_text_as_it_was() -> None:
     text = "电话13812345678，身份证110101199003074518，座机0791-88123456，学生王小明"
     assert mask_text(text) == "电话138****5678，身份证110101********4518，座机0791-****3456，学生王小明"
+
+
+def test_it_masks_email_addresses_like_phones() -> None:
+    assert mask_email("oyangmy@example.cn") == "o***@example.cn"
+    assert mask_email("not an address") == "*" * len("not an address")
+    text = "请回复邮箱oyangmy@example.cn或13912348765@qq.com，谢谢"
+    assert mask_text(text) == "请回复邮箱o***@example.cn或1***@qq.com，谢谢"
+    assert "oyangmy" not in mask_public_text("家长邮箱 oyang.my+ta@mail.example.cn。", names=["欧阳明远"])
+    assert mask_text("会议定于12:30@3楼") == "会议定于12:30@3楼"  # an @ that is no address stays
 
 
 def test_it_masks_phones_and_id_numbers() -> None:
