@@ -56,6 +56,7 @@ class Verb(models.TextChoices):
     DISCLOSURE_PUBLISHED = "disclosure_published", _("发布公示")
     DISCLOSURE_WITHDRAWN = "disclosure_withdrawn", _("撤回公示")
     DISCLOSURE_OBJECTION = "disclosure_objection", _("公示异议")
+    DISCLOSURE_OBJECTION_ANSWERED = "disclosure_objection_answered", _("答复公示异议")
     # 考核 (taizhang.assessment)
     SCHEME_SAVED = "scheme_saved", _("保存考核方案")
     RANKING_PUBLISHED = "ranking_published", _("考核排名定稿")
