@@ -8,6 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from taizhang.audit.models import AuditEvent, AuditHead, Verb
 from taizhang.clock import now
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from taizhang.problems.models import Problem
 
 GENESIS = "0" * 64
+
+# Sent with `events=` (stored, chained) inside the action's transaction, after every append: what is derived
+# from the trail (the public follow page's snapshots) listens instead of every action remembering to tell it.
+events_appended = Signal()
 
 
 def event_digest(event: AuditEvent) -> str:
@@ -74,6 +79,7 @@ def append_events(events: list[AuditEvent]) -> list[AuditEvent]:
     insert_new(events)
     head.last_hash = prev
     head.save(update_fields=["last_hash"])
+    events_appended.send(sender=AuditEvent, events=events)
     return events
 
 

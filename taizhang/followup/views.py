@@ -19,7 +19,7 @@ from taizhang.intake.models import Opinion
 from taizhang.problems.access import access_problem_by_id
 from taizhang.public.access import access_opinion_by_code
 from taizhang.public.limits import RateLimited
-from taizhang.public.timeline import public_timeline
+from taizhang.public.snapshots import timeline_for
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 
@@ -117,10 +117,10 @@ def public_rate(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             status = report_action_error(request, form, exc)
         else:
-            response = render(request, "public/track.html", {"timeline": public_timeline(opinion), "rated": True})
+            response = render(request, "public/track.html", {"timeline": timeline_for(opinion), "rated": True})
             response["Cache-Control"] = "no-store"
             return response
-    context = {"timeline": public_timeline(opinion), "rating_form": form}
+    context = {"timeline": timeline_for(opinion), "rating_form": form}
     response = render(request, "public/track.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

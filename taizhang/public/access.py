@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from taizhang.intake.models import Opinion
 from taizhang.lib.codes import normalise_receipt_code
-from taizhang.public.limits import Counter, RateLimited, client_ip
+from taizhang.public.limits import Counter, RateLimited, client_ip, hit_all
 
 
 def access_opinion_by_code(request: HttpRequest, typed: str) -> Opinion | None:
@@ -18,10 +18,9 @@ def access_opinion_by_code(request: HttpRequest, typed: str) -> Opinion | None:
     ip = client_ip(request)
     code = normalise_receipt_code(typed)
     Counter("track_miss_ip", ip).check()
-    Counter("track_ip", ip).hit()
-    Counter("track_code", code or typed.strip().upper()[:40]).hit()
+    hit_all(Counter("track_ip", ip), Counter("track_code", code or typed.strip().upper()[:40]))
     # A malformed code still costs one query, so the answer takes as long as for an unknown one.
-    opinion = Opinion.objects.filter(receipt_code=code or "-").first()
+    opinion = Opinion.objects.filter(receipt_code=code or "-").select_related("timeline_snapshot").first()
     if opinion is None:
         with contextlib.suppress(RateLimited):  # counted; the next lookup from here is refused
             Counter("track_miss_ip", ip).hit()

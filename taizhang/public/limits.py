@@ -97,16 +97,37 @@ class Counter:
             raise RateLimited(retry_after(moment, limit.seconds))
 
 
+def hit_all(*counters: Counter) -> None:
+    """Count one event on each counter in one statement (the follow page counts two on every lookup); raise
+    RateLimited for the first that is one too many. Every counter is counted, as separate hits would be."""
+    moment = now().timestamp()
+    windows = [(c, rate(c.scope)) for c in counters]
+    rows = [(c.key, window_start(moment, limit.seconds), limit.seconds) for c, limit in windows]
+    counts = _increment_all(rows)
+    for (counter, limit), (key, _bucket, _seconds) in zip(windows, rows, strict=True):
+        if counts[key] > limit.limit:
+            raise RateLimited(retry_after(moment, limit.seconds))
+
+
 def _increment(key: str, bucket: int, seconds: int) -> int:
+    return _increment_all([(key, bucket, seconds)])[key]
+
+
+def _increment_all(rows: list[tuple[str, int, int]]) -> dict[str, int]:
+    """INSERT … ON CONFLICT DO UPDATE … RETURNING for (key, bucket, window seconds) rows → each key's count."""
     table = connection.ops.quote_name(RateCounter._meta.db_table)
-    expires = dt.datetime.fromtimestamp(bucket + seconds, tz=dt.UTC)
+    values = ", ".join(["(%s, %s, 1, %s)"] * len(rows))
+    params: list[object] = []
+    for key, bucket, seconds in rows:
+        expires = dt.datetime.fromtimestamp(bucket + seconds, tz=dt.UTC)
+        params += [key, bucket, connection.ops.adapt_datetimefield_value(expires)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, bucket, count, expires_at) VALUES (%s, %s, 1, %s) "
-            f"ON CONFLICT (key, bucket) DO UPDATE SET count = {table}.count + 1 RETURNING count",
-            [key, bucket, connection.ops.adapt_datetimefield_value(expires)],
+            f"INSERT INTO {table} (key, bucket, count, expires_at) VALUES {values} "
+            f"ON CONFLICT (key, bucket) DO UPDATE SET count = {table}.count + 1 RETURNING key, count",
+            params,
         )
-        (count,) = cursor.fetchone()
-    if count == 1:  # a new window: clear the windows that have passed
+        counts = {str(key): int(count) for key, count in cursor.fetchall()}
+    if 1 in counts.values():  # a new window: clear the windows that have passed
         RateCounter.objects.filter(expires_at__lte=now()).delete()
-    return int(count)
+    return counts

@@ -42,3 +42,26 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.bucket}={self.count}"
+
+
+class TimelineSnapshot(models.Model):
+    """An opinion's follow page as last built, per language, so that a reporter checking their code again reads
+    one row instead of rebuilding the timeline from the audit trail (seven queries). See
+    taizhang.public.snapshots: every audit event on the opinion or its problems raises `generation`; the
+    snapshot is used only while `built_generation` equals it (and is younger than a day, for edits that
+    bypass the trail, such as renaming a unit)."""
+
+    opinion = models.OneToOneField(
+        "intake.Opinion", on_delete=models.CASCADE, primary_key=True, related_name="timeline_snapshot"
+    )
+    generation = models.BigIntegerField(default=0)
+    built_generation = models.BigIntegerField(default=-1)
+    built_at = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField(default=dict)  # language code → the timeline as plain JSON
+
+    class Meta:
+        verbose_name = _("进度查询缓存")
+        verbose_name_plural = _("进度查询缓存")
+
+    def __str__(self) -> str:
+        return f"{self.opinion_id}@{self.generation}"

@@ -1,0 +1,161 @@
+"""The follow page kept ready: a reporter who checks their code again reads one row (joined to the opinion
+lookup itself) instead of rebuilding the timeline from the audit trail.
+
+Correctness rests on one rule: whatever changes a public timeline writes an audit event on the opinion or on
+one of its problems (every action does; see taizhang.audit.events). Each such event raises the `generation` of
+the snapshots it touches — inside the action's transaction (its own connection sees it at once) and again once
+the transaction has committed. A snapshot is used only while `built_generation == generation`.
+
+Why the second raise, after commit: a reader may build a timeline from the state *before* a write commits and
+store it afterwards. Its store is conditional on the generation it started from, and the reader creates the
+row before building, so the post-commit raise either reaches the row before the store (the store then
+finds another generation and writes nothing) or after it (the snapshot is then stale by generation). Either
+way no stale snapshot is served.
+
+What bypasses the trail (an administrator renaming a unit in the admin, say) is bounded by an age limit:
+settings.TAIZHANG_PUBLIC_TIMELINE_SECONDS (default one day; 0 turns snapshots off)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import get_language
+
+from taizhang.audit.models import AuditEvent
+from taizhang.clock import now
+from taizhang.intake.models import Opinion, OpinionLink
+from taizhang.public.models import TimelineSnapshot
+from taizhang.public.timeline import PublicProblem, PublicTimeline, Step, public_timeline
+
+DEFAULT_SECONDS = 86400
+CHUNK = 500
+FORMAT = 1  # raise when the stored shape changes: older snapshots are then rebuilt, never misread
+
+
+def lifetime() -> int:
+    return int(getattr(settings, "TAIZHANG_PUBLIC_TIMELINE_SECONDS", DEFAULT_SECONDS))
+
+
+def timeline_for(opinion: Opinion) -> PublicTimeline:
+    """The opinion's public timeline, from its snapshot when that is current, else built and stored.
+    `opinion` should come with `select_related("timeline_snapshot")` (access_opinion_by_code does that)."""
+    seconds = lifetime()
+    if seconds <= 0:
+        return public_timeline(opinion)
+    language = get_language() or settings.LANGUAGE_CODE
+    try:
+        snapshot: TimelineSnapshot | None = opinion.timeline_snapshot
+    except ObjectDoesNotExist:
+        snapshot = None
+    moment = now()
+    current = (
+        snapshot is not None
+        and snapshot.built_generation == snapshot.generation
+        and snapshot.built_at is not None
+        and moment - snapshot.built_at < dt.timedelta(seconds=seconds)
+        and snapshot.payload.get("format") == FORMAT
+    )
+    if current and snapshot is not None and language in snapshot.payload:
+        return from_json(snapshot.payload[language])
+    if snapshot is None:  # the row first, then the state it describes (see the module's docstring)
+        TimelineSnapshot.objects.bulk_create([TimelineSnapshot(opinion=opinion)], ignore_conflicts=True)
+    generation = snapshot.generation if snapshot is not None else 0
+    timeline = public_timeline(opinion)
+    kept = dict(snapshot.payload) if current and snapshot is not None else {"format": FORMAT}
+    kept[language] = to_json(timeline)
+    TimelineSnapshot.objects.filter(pk=opinion.pk, generation=generation).update(
+        payload=kept, built_generation=generation, built_at=moment
+    )
+    return timeline
+
+
+def outdate(opinion_ids: Iterable[int], problem_ids: Iterable[int]) -> None:
+    """Raise the generation of the snapshots of these opinions and of every opinion linked to these problems."""
+    opinions, problems = sorted(set(opinion_ids)), sorted(set(problem_ids))
+    for start in range(0, max(len(opinions), len(problems)), CHUNK):
+        some_opinions, some_problems = opinions[start : start + CHUNK], problems[start : start + CHUNK]
+        linked = OpinionLink.objects.filter(problem_id__in=some_problems).values("opinion_id")
+        TimelineSnapshot.objects.filter(Q(pk__in=some_opinions) | Q(pk__in=linked)).update(
+            generation=F("generation") + 1
+        )
+
+
+def on_events_appended(sender: Any, events: list[AuditEvent], **kwargs: Any) -> None:
+    opinions = [e.opinion_id for e in events if e.opinion_id]
+    problems = [e.problem_id for e in events if e.problem_id]
+    if not opinions and not problems:
+        return
+    outdate(opinions, problems)
+    transaction.on_commit(lambda: outdate(opinions, problems))
+
+
+def _when(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def to_json(timeline: PublicTimeline) -> dict[str, Any]:
+    return {
+        "receipt_code": timeline.receipt_code,
+        "received_at": _when(timeline.received_at),
+        "channel_label": timeline.channel_label,
+        "status": timeline.status,
+        "status_words": timeline.status_words,
+        "answer": timeline.answer,
+        "rating_open": timeline.rating_open,
+        "steps": [[_when(s.at), s.title, s.detail] for s in timeline.steps],
+        "problems": [
+            {
+                "number": p.number,
+                "status": p.status,
+                "status_label": p.status_label,
+                "status_words": p.status_words,
+                "office": p.office,
+                "co_offices": p.co_offices,
+                "deadline": _when(p.deadline),
+                "progress_percent": p.progress_percent,
+                "progress": [[_when(at), percent, note] for at, percent, note in p.progress],
+                "closed_at": _when(p.closed_at),
+                "result": p.result,
+            }
+            for p in timeline.problems
+        ],
+    }
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def from_json(data: dict[str, Any]) -> PublicTimeline:
+    return PublicTimeline(
+        receipt_code=data["receipt_code"],
+        received_at=_moment(data["received_at"]),
+        channel_label=data["channel_label"],
+        status=data["status"],
+        status_words=data["status_words"],
+        answer=data["answer"],
+        rating_open=data["rating_open"],
+        steps=[Step(_moment(at), title, detail) for at, title, detail in data["steps"]],
+        problems=[
+            PublicProblem(
+                number=p["number"],
+                status=p["status"],
+                status_label=p["status_label"],
+                status_words=p["status_words"],
+                office=p["office"],
+                co_offices=list(p["co_offices"]),
+                deadline=dt.date.fromisoformat(p["deadline"]) if p["deadline"] else None,
+                progress_percent=p["progress_percent"],
+                progress=[(_moment(at), percent, note) for at, percent, note in p["progress"]],
+                closed_at=_moment(p["closed_at"]) if p["closed_at"] else None,
+                result=p["result"],
+            )
+            for p in data["problems"]
+        ],
+    )
