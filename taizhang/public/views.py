@@ -22,7 +22,7 @@ from taizhang.public.actions import (
 )
 from taizhang.public.forms import SubmitForm, TrackForm
 from taizhang.public.limits import Counter, RateLimited, client_ip
-from taizhang.public.timeline import public_timeline
+from taizhang.public.snapshots import timeline_for
 from taizhang.web.http import report_action_error
 
 
@@ -88,7 +88,7 @@ def track_opinion(request: HttpRequest) -> HttpResponse:
         return limited(request, exc, "public/track.html", {"form": TrackForm()})
     if opinion is None:
         return render(request, "public/track.html", {"form": TrackForm(), "not_found": True}, status=404)
-    context = {"form": form, "timeline": public_timeline(opinion)}
+    context = {"form": form, "timeline": timeline_for(opinion)}
     return _private(render(request, "public/track.html", context))
 
 
