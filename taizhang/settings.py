@@ -94,6 +94,8 @@ TAIZHANG_PUBLIC_RATES = dict(
 )
 TAIZHANG_PUBLIC_SMS_RECEIPT = _env_bool("TAIZHANG_PUBLIC_SMS_RECEIPT", True)  # text a named reporter the code
 TAIZHANG_PUBLIC_EMAIL_RECEIPT = _env_bool("TAIZHANG_PUBLIC_EMAIL_RECEIPT", True)  # mail it, if they gave an address
+# How long a follow page's kept timeline may serve at most (taizhang/public/snapshots.py); 0: rebuild every look.
+TAIZHANG_PUBLIC_TIMELINE_SECONDS = int(os.environ.get("TAIZHANG_PUBLIC_TIMELINE_SECONDS", "86400"))
 TAIZHANG_POSTER_FONT = os.environ.get("TAIZHANG_POSTER_FONT", "")  # a CJK font for the PNG/PDF posters
 # 回访 after 验收: phone callbacks per reporter before giving up, and the working days the problem waits at most.
 TAIZHANG_FOLLOW_UP = {
