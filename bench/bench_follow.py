@@ -84,6 +84,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="turn the kept timelines off (TAIZHANG_PUBLIC_TIMELINE_SECONDS=0): every lookup builds the timeline, "
+        "as the first look after a change does",
+    )
     parser.add_argument("--serve-minimal", type=int, metavar="PORT", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -194,16 +200,17 @@ def code(i: int) -> str:
 
 
 def minimal_track(request: Any) -> Any:
-    """The follow page's database calls (rate counters, the opinion by its code, the timeline) as plain text."""
+    """The follow page's database calls (rate counters, the opinion by its code with its kept timeline, or the
+    timeline's queries when it is rebuilt) as plain text."""
     from django.http import HttpResponse
 
     from taizhang.public.access import access_opinion_by_code
-    from taizhang.public.timeline import public_timeline
+    from taizhang.public.snapshots import timeline_for
 
     opinion = access_opinion_by_code(request, request.GET.get("code", ""))
     if opinion is None:
         return HttpResponse("not found", status=404)
-    timeline = public_timeline(opinion)
+    timeline = timeline_for(opinion)
     return HttpResponse(f"{timeline.status_words} {len(timeline.steps)}", content_type="text/plain")
 
 
@@ -240,6 +247,7 @@ def run_servers_and_measure(args: argparse.Namespace, url: str) -> None:
     from taizhang.problems.models import Problem
 
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "ERROR", "TAIZHANG_PUBLIC_RATES": RATES}
+    env["TAIZHANG_PUBLIC_TIMELINE_SECONDS"] = "0" if args.rebuild else "86400"
     python = sys.executable
     servers = [
         subprocess.Popen(
@@ -265,7 +273,8 @@ def run_servers_and_measure(args: argparse.Namespace, url: str) -> None:
         print(
             f"\n{dt.date.today()} · {os.cpu_count()} CPU cores · Python {platform.python_version()} · "
             f"{vendor} {version} · load average {os.getloadavg()[0]:.1f}\n"
-            f"{n:,} reported problems; ab -k -c {args.concurrency} -n {args.requests} per row, after 200 of warm-up\n"
+            f"{n:,} reported problems; ab -k -c {args.concurrency} -n {args.requests} per row, after 200 of warm-up; "
+            f"{'every lookup rebuilds the timeline' if args.rebuild else 'kept timelines on'}\n"
         )
         print("| page | server | req/s | p50 ms | p95 ms | failed |")
         print("|---|---|---:|---:|---:|---:|")
