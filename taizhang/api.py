@@ -22,6 +22,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from taizhang.accounts.api import units_router, users_router
 from taizhang.accounts.auth import API_AUTH
+from taizhang.assessment.api import router as assessment_router
 from taizhang.api_common import JsonOrFormParser
 from taizhang.disclosure.api import router as disclosure_router
 from taizhang.errors import ActionError
@@ -146,6 +147,7 @@ api.add_router("/users", users_router)
 api.add_router("/categories", categories_router)
 api.add_router("/public", public_router())
 api.add_router("/public/disclosures", disclosure_router)
+api.add_router("/assessment", assessment_router)
 
 
 # ---- errors: every refusal answers {"detail": 中文说明, "errors": {字段: [说明]}} (English on request) ----------

@@ -11,6 +11,8 @@ urlpatterns = [
     path("supervision/", include("taizhang.supervision.urls")),
     path("imports/", include("taizhang.imports.urls")),
     path("manage/disclosures/", include("taizhang.disclosure.urls")),
+    path("assessment/", include("taizhang.assessment.urls")),
+    path("", include("taizhang.assessment.public_urls")),
     path("", include("taizhang.disclosure.public_urls")),
     path("", include("taizhang.public.urls")),
     path("", include("taizhang.followup.public_urls")),

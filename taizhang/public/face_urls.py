@@ -32,6 +32,7 @@ from taizhang.public.urls import public_urlpatterns
 PUBLIC_URLCONFS = [
     "taizhang.disclosure.public_urls",  # 公示 list, detail, JSON feed and Open311
     "taizhang.followup.public_urls",  # the follow page's rating form (回访)
+    "taizhang.assessment.public_urls",  # 民主评议: the public's survey link and the named raters' own links
 ]
 
 

@@ -1,0 +1,276 @@
+"""What the ledger says about each unit over a period: the indicators and deduction counts a scheme scores.
+
+Every figure counts events inside the period (from local midnight of its first day to local midnight after its
+last), read from the ledger's own rows — problems, 验收 decisions, 回访 ratings, the audit trail, 督办 records,
+问责 records and 民主评议 answers — one grouped query per indicator, whatever the number of units.
+
+TODO(vocabulary): the problems app is getting one definition of open / overdue / on time / reopened / returned /
+self-found (ProblemQuerySet methods). Until each lands, the definitions below are this module's own and are
+named so they can be swapped: on_time (accepted on or before the deadline), signed_in_time (a 签收 event on or
+before the sign-by day), returned (a 退单 event by the assigned unit after the assignment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from taizhang.assessment.models import GRADE_POINTS, AnswerVia, SurveyAnswer
+from taizhang.audit.models import AuditEvent, Verb
+from taizhang.followup.models import Rating, Satisfaction
+from taizhang.lib.scoring import Period, Ratio
+from taizhang.problems.models import Assignment, ClosureApplication, ClosureDecision, Problem, Source, Status
+from taizhang.supervision.models import Accountability, ActionState, Sanction, SupervisionAction
+
+NOT_THE_UNITS = (Status.NEW, Status.RETURNED)  # waiting for the coordinator: nobody's work yet
+
+
+@dataclass(frozen=True)
+class Window:
+    start: dt.datetime
+    end: dt.datetime  # exclusive
+    period: Period
+
+    @classmethod
+    def of(cls, period: Period) -> Window:
+        zone = timezone.get_current_timezone()
+        start = dt.datetime.combine(period.starts_on, dt.time(0), tzinfo=zone)
+        end = dt.datetime.combine(period.ends_on + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+        return cls(start, end, period)
+
+
+Counts = dict[int, tuple[float, float]]  # unit id → (numerator, denominator)
+
+
+def _ratios(rows: Iterable[Any], unit_key: str) -> Counts:
+    return {int(r[unit_key]): (float(r["num"] or 0), float(r["den"] or 0)) for r in rows}
+
+
+def on_time_rate(units: list[int], w: Window) -> Counts:
+    """按期办结率: problems whose deadline falls in the period; those that passed 验收 on or before it (and were
+    not reopened since)."""
+    # An acceptance a later 重办 undid belongs to an earlier round (重办 also sets a new deadline): it does not count.
+    undone = AuditEvent.objects.filter(
+        problem=OuterRef("problem_id"), verb=Verb.PROBLEM_REOPENED, at__gt=OuterRef("decided_at")
+    )
+    accepted_in_time = ClosureApplication.objects.filter(
+        ~Exists(undone),
+        problem=OuterRef("pk"),
+        decision=ClosureDecision.ACCEPTED,
+        decided_at__date__lte=OuterRef("deadline"),
+    )
+    rows = (
+        Problem.objects.filter(lead_unit__in=units, deadline__range=(w.period.starts_on, w.period.ends_on))
+        .exclude(status__in=NOT_THE_UNITS)
+        .values("lead_unit")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(accepted_in_time))))
+    )
+    return _ratios(rows, "lead_unit")
+
+
+def sign_timely_rate(units: list[int], w: Window) -> Counts:
+    """签收及时率: problems whose sign-by day falls in the period; those signed (签收) on or before it."""
+    signed_in_time = AuditEvent.objects.filter(
+        problem=OuterRef("pk"), verb=Verb.PROBLEM_SIGNED, at__date__lte=OuterRef("sign_due_on")
+    )
+    rows = (
+        Problem.objects.filter(lead_unit__in=units, sign_due_on__range=(w.period.starts_on, w.period.ends_on))
+        .exclude(status__in=NOT_THE_UNITS)
+        .values("lead_unit")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(signed_in_time))))
+    )
+    return _ratios(rows, "lead_unit")
+
+
+def closure_rate(units: list[int], w: Window) -> Counts:
+    """销号率: problems the unit held during the period (assigned before its end, not closed before its start);
+    those closed (销号) within it."""
+    rows = (
+        Problem.objects.filter(lead_unit__in=units, assigned_at__lt=w.end)
+        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=w.start))
+        .exclude(status__in=NOT_THE_UNITS)
+        .values("lead_unit")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(closed_at__gte=w.start, closed_at__lt=w.end)))
+    )
+    return _ratios(rows, "lead_unit")
+
+
+def satisfaction_rate(units: list[int], w: Window) -> Counts:
+    """满意率: 回访 ratings given in the period on the unit's problems; 满意 and 基本满意 among them."""
+    rows = (
+        Rating.objects.filter(problem__lead_unit__in=units, created_at__gte=w.start, created_at__lt=w.end)
+        .values("problem__lead_unit")
+        .annotate(
+            den=Count("id"),
+            num=Count("id", filter=Q(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASIC))),
+        )
+    )
+    return _ratios(rows, "problem__lead_unit")
+
+
+def reopen_rate(units: list[int], w: Window) -> Counts:
+    """重办率 (lower is better): problems that passed 验收 in the period; those reopened (重办) within it."""
+    accepted = ClosureApplication.objects.filter(
+        problem=OuterRef("pk"), decision=ClosureDecision.ACCEPTED, decided_at__gte=w.start, decided_at__lt=w.end
+    )
+    reopened = AuditEvent.objects.filter(
+        problem=OuterRef("pk"), verb=Verb.PROBLEM_REOPENED, at__gte=w.start, at__lt=w.end
+    )
+    rows = (
+        Problem.objects.filter(Exists(accepted), lead_unit__in=units)
+        .values("lead_unit")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(reopened))))
+    )
+    return _ratios(rows, "lead_unit")
+
+
+def return_rate(units: list[int], w: Window) -> Counts:
+    """回退率 (lower is better): 交办 to the unit in the period; those it sent back (退单) within the period."""
+    returned = AuditEvent.objects.filter(
+        problem=OuterRef("problem_id"),
+        verb=Verb.PROBLEM_RETURNED,
+        actor__unit=OuterRef("lead_unit_id"),
+        at__gte=OuterRef("assigned_at"),
+        at__lt=w.end,
+    )
+    rows = (
+        Assignment.objects.filter(lead_unit__in=units, assigned_at__gte=w.start, assigned_at__lt=w.end)
+        .values("lead_unit")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(returned))))
+    )
+    return _ratios(rows, "lead_unit")
+
+
+def self_found_rate(units: list[int], w: Window) -> Counts:
+    """自查率: the unit's problems entered in the period; those it found itself (自查发现)."""
+    rows = (
+        Problem.objects.filter(lead_unit__in=units, created_at__gte=w.start, created_at__lt=w.end)
+        .values("lead_unit")
+        .annotate(den=Count("id"), num=Count("id", filter=Q(source=Source.SELF_FOUND)))
+    )
+    return _ratios(rows, "lead_unit")
+
+
+def _answers(units: list[int], w: Window) -> QuerySet[SurveyAnswer]:
+    return SurveyAnswer.objects.filter(unit__in=units, created_at__gte=w.start, created_at__lt=w.end)
+
+
+def appraisal(units: list[int], w: Window) -> Counts:
+    """民主评议: the mean of the period's answers (满意 100, 比较满意 80, 基本满意 60, 不满意 0), as a share of 100."""
+    points = Case(
+        *[When(grade=grade, then=Value(value)) for grade, value in GRADE_POINTS.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = _answers(units, w).values("unit").annotate(den=Count("id"), num=Sum(points))
+    return {unit: (num / 100, den) for unit, (num, den) in _ratios(rows, "unit").items()}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    label: Promise
+    measure: Callable[[list[int], Window], Counts]
+    lower_is_better: bool = False
+    percent: bool = True  # shown as a rate; 民主评议 is shown as a score out of 100
+
+
+INDICATORS: dict[str, Indicator] = {
+    "on_time_rate": Indicator(_("按期办结率"), on_time_rate),
+    "sign_timely_rate": Indicator(_("签收及时率"), sign_timely_rate),
+    "closure_rate": Indicator(_("销号率"), closure_rate),
+    "satisfaction_rate": Indicator(_("满意率"), satisfaction_rate),
+    "reopen_rate": Indicator(_("重办率"), reopen_rate, lower_is_better=True),
+    "return_rate": Indicator(_("回退率"), return_rate, lower_is_better=True),
+    "self_found_rate": Indicator(_("自查率"), self_found_rate),
+    "appraisal": Indicator(_("民主评议"), appraisal, percent=False),
+}
+LOWER_IS_BETTER = frozenset(code for code, ind in INDICATORS.items() if ind.lower_is_better)
+
+
+def red_cards(units: list[int], w: Window) -> dict[int, int]:
+    """红灯督办: red rungs (督办单, 通报批评单, 组织调整建议单, 整改通知单) issued to the unit in the period."""
+    rows = (
+        SupervisionAction.objects.filter(
+            unit__in=units, rung__is_red=True, state=ActionState.ISSUED, fired_at__gte=w.start, fired_at__lt=w.end
+        )
+        .values("unit")
+        .annotate(n=Count("id"))
+    )
+    return {r["unit"]: r["n"] for r in rows}
+
+
+def reopened(units: list[int], w: Window) -> dict[int, int]:
+    """重办: reopenings (重办) of the unit's problems in the period."""
+    rows = (
+        AuditEvent.objects.filter(
+            verb=Verb.PROBLEM_REOPENED, problem__lead_unit__in=units, at__gte=w.start, at__lt=w.end
+        )
+        .values("problem__lead_unit")
+        .annotate(n=Count("id"))
+    )
+    return {r["problem__lead_unit"]: r["n"] for r in rows}
+
+
+def criticisms(units: list[int], w: Window) -> dict[int, int]:
+    """通报批评: 问责 decisions of 通报批评 on the unit (the main record, not its 捆绑 copies) dated in the period."""
+    rows = (
+        Accountability.objects.filter(
+            unit__in=units,
+            sanction=Sanction.PUBLIC_CRITICISM,
+            bundled_with__isnull=True,
+            decided_on__range=(w.period.starts_on, w.period.ends_on),
+        )
+        .values("unit")
+        .annotate(n=Count("id"))
+    )
+    return {r["unit"]: r["n"] for r in rows}
+
+
+@dataclass(frozen=True)
+class Deduction:
+    label: Promise
+    count: Callable[[list[int], Window], dict[int, int]]
+
+
+DEDUCTIONS: dict[str, Deduction] = {
+    "red_card": Deduction(_("红灯督办（每件）"), red_cards),
+    "reopened": Deduction(_("重办（每次）"), reopened),
+    "criticism": Deduction(_("通报批评（每次）"), criticisms),
+}
+
+
+@dataclass
+class Measured:
+    values: dict[int, dict[str, Ratio]] = field(default_factory=lambda: defaultdict(dict))
+    counts: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    responses: dict[int, dict[str, int]] = field(default_factory=dict)
+
+
+def measure(units: list[int], period: Period, indicators: Iterable[str], deductions: Iterable[str]) -> Measured:
+    """Every figure the scheme asks for, for every unit, over the period: one query per indicator or deduction,
+    and one for the 民主评议 response counts that are shown beside every score."""
+    window = Window.of(period)
+    result = Measured()
+    if not units:
+        return result
+    for code in indicators:
+        for unit, (num, den) in INDICATORS[code].measure(units, window).items():
+            result.values[unit][code] = Ratio(num, den)
+    for code in deductions:
+        for unit, n in DEDUCTIONS[code].count(units, window).items():
+            result.counts[unit][code] = n
+    rows = (
+        _answers(units, window)
+        .values("unit")
+        .annotate(public=Count("id", filter=Q(via=AnswerVia.PUBLIC)), rater=Count("id", filter=Q(via=AnswerVia.RATER)))
+    )
+    result.responses = {r["unit"]: {"public": r["public"], "rater": r["rater"]} for r in rows}
+    return result
