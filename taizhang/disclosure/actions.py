@@ -1,4 +1,4 @@
-"""Every change of a 公示: draft, pick problems, redact, publish, withdraw, and the public's objection.
+"""Every change of a 公示: draft, pick problems, redact, publish, withdraw, the public's objection and its answer.
 Each is one transaction that locks the batch and writes its audit event."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from taizhang.accounts.models import Role
 from taizhang.clock import now, today
 from taizhang.disclosure.access import require_manager
 from taizhang.disclosure.events import DisclosureVerb, record_disclosure_event
-from taizhang.disclosure.models import Batch, BatchItem, BatchKind, BatchState, Objection
+from taizhang.disclosure.models import Batch, BatchItem, BatchKind, BatchState, Objection, ObjectionOutcome
 from taizhang.disclosure.public import PUBLIC_FIELDS, public_text
 from taizhang.errors import ActionError
-from taizhang.i18n import message_date
+from taizhang.i18n import join_reasons, message_date
 from taizhang.problems.models import Problem, Status
 from taizhang.supervision.notify import Message, notify, people_with_roles
 
@@ -35,6 +35,7 @@ MAX_TITLE = 200
 MAX_OBJECTION = 2000
 MAX_CONTACT = 60
 MAX_REDACTIONS = 50
+MAX_REPLY = 2000
 
 
 def _locked(batch: Batch) -> Batch:
@@ -228,5 +229,41 @@ def do_file_objection(item: BatchItem, *, text: str, contact: str = "") -> Objec
         actor_name="群众",
         summary=f"公示《{batch.title}》问题 {number} 收到异议",
         data={"batch": batch.pk, "item": item.pk, "objection": objection.pk},
+    )
+    return objection
+
+
+@transaction.atomic
+def do_answer_objection(objection: Objection, *, actor: User, outcome: str, reply: str) -> Objection:
+    """A coordinator settles an objection once: 不成立, 成立并已更正, or 成立 and the batch withdrawn (through
+    do_withdraw_batch, in this transaction: the only way a published item leaves the public's view)."""
+    require_manager(actor)
+    batch = _locked(objection.item.batch)
+    objection = Objection.objects.select_for_update().select_related("item").get(pk=objection.pk)
+    if objection.is_answered:
+        raise ActionError(gettext("该异议已答复，不能重复处理。"))
+    reply = reply.strip()
+    errors: dict[str, list[str]] = {}
+    if outcome not in ObjectionOutcome.values:
+        errors["outcome"] = [gettext("请选择处理结果。")]
+    if not reply:
+        errors["reply"] = [gettext("请填写答复意见。")]
+    elif len(reply) > MAX_REPLY:
+        errors["reply"] = [gettext("答复过长，最多 %(max)d 字。") % {"max": MAX_REPLY}]
+    if outcome == ObjectionOutcome.WITHDRAWN and batch.state != BatchState.PUBLISHED:
+        errors["outcome"] = [gettext("该公示已不在发布状态，无需撤回；请选择其他处理结果。")]
+    if errors:
+        raise ActionError(join_reasons((e for es in errors.values() for e in es), ""), field_errors=errors)
+    number = objection.item.public_number
+    if outcome == ObjectionOutcome.WITHDRAWN:
+        reason = gettext("问题 %(number)s 的异议成立：%(reply)s") % {"number": number, "reply": reply}
+        do_withdraw_batch(batch, actor=actor, reason=reason)
+    objection.outcome, objection.reply, objection.answered_by, objection.answered_at = outcome, reply, actor, now()
+    objection.save(update_fields=["outcome", "reply", "answered_by", "answered_at"])
+    record_disclosure_event(
+        DisclosureVerb.OBJECTION_ANSWERED,
+        actor=actor,
+        summary=f"答复公示《{batch.title}》问题 {number} 的异议：{objection.get_outcome_display()}",
+        data={"batch": batch.pk, "item": objection.item_id, "objection": objection.pk, "outcome": outcome},
     )
     return objection

@@ -23,6 +23,7 @@ class DisclosureVerb(models.TextChoices):
     BATCH_PUBLISHED = "disclosure_published", _("发布公示")
     BATCH_WITHDRAWN = "disclosure_withdrawn", _("撤回公示")
     OBJECTION_FILED = "disclosure_objection", _("公示异议")
+    OBJECTION_ANSWERED = "disclosure_objection_answered", _("答复公示异议")
 
 
 def record_disclosure_event(

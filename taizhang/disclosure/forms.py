@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clock import today
-from taizhang.disclosure.actions import MAX_CONTACT, MAX_OBJECTION, MAX_TITLE
-from taizhang.disclosure.models import BatchKind
+from taizhang.disclosure.actions import MAX_CONTACT, MAX_OBJECTION, MAX_REPLY, MAX_TITLE
+from taizhang.disclosure.models import BatchKind, ObjectionOutcome
 
 DEFAULT_PERIOD_DAYS = 7
 
@@ -62,4 +62,18 @@ class ObjectionForm(forms.Form):
         max_length=MAX_CONTACT,
         required=False,
         help_text=_("留下电话或邮箱，便于核实后答复您；不会公开。"),
+    )
+
+
+class AnswerObjectionForm(forms.Form):
+    # Not required here: the action refuses an empty choice or reply in the same words as for the API.
+    outcome = forms.ChoiceField(
+        label=_("处理结果"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect, required=False
+    )
+    reply = forms.CharField(
+        label=_("答复意见"),
+        max_length=MAX_REPLY,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("写明核实经过和结论；异议人留了联系方式的，请按此答复对方。"),
     )

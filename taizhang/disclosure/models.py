@@ -126,18 +126,46 @@ class BatchItem(models.Model):
         return f"{self.batch_id} · {self.problem_id}"
 
 
+class ObjectionOutcome(models.TextChoices):
+    """How a coordinator settled an objection. 撤回 takes the whole batch down: a published item cannot be pulled
+    alone (its batch is frozen at publication), so a corrected batch is published again instead."""
+
+    NOT_UPHELD = "not_upheld", _("异议不成立")
+    CORRECTED = "corrected", _("异议成立，已更正")
+    WITHDRAWN = "withdrawn", _("异议成立，撤回本批公示")
+
+
 class Objection(models.Model):
-    """异议: a member of the public disputes an item during its 公示期. No IP or device data is kept."""
+    """异议: a member of the public disputes an item during its 公示期. No IP or device data is kept.
+    A coordinator answers it once: the outcome and a reply, with who and when."""
 
     item = models.ForeignKey(BatchItem, on_delete=models.CASCADE, related_name="objections")
     text = models.TextField(_("异议内容"))
     contact = models.CharField(_("联系方式"), max_length=60, blank=True)
     created_at = models.DateTimeField(_("提交时间"))
+    outcome = models.CharField(_("处理结果"), max_length=20, choices=ObjectionOutcome.choices, blank=True)
+    reply = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # Answered means all three: an outcome, the one who answered and when.
+            models.CheckConstraint(
+                condition=(models.Q(outcome="") & models.Q(answered_at__isnull=True))
+                | (~models.Q(outcome="") & models.Q(answered_at__isnull=False) & models.Q(answered_by__isnull=False)),
+                name="disclosure_objection_answered_whole",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:20]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/preview/", views.batch_preview, name="disclosure_preview"),
     path("<int:pk>/publish/", views.batch_publish, name="disclosure_publish"),
     path("<int:pk>/withdraw/", views.batch_withdraw, name="disclosure_withdraw"),
+    path("<int:pk>/objections/<int:objection_pk>/", views.objection_answer, name="disclosure_objection"),
 ]

@@ -1,5 +1,6 @@
 """The coordinator's 公示 pages: batches, picking problems, redaction, preview, publish and withdraw (each with a
-confirmation step). Leaders may read them; only coordinators change anything."""
+confirmation step), and answering the public's objections. Leaders may read them; only coordinators change
+anything."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from taizhang.disclosure import actions
 from taizhang.disclosure.access import access_batch_by_id, batches_visible_to, can_manage_batches, can_read_batches
-from taizhang.disclosure.forms import BatchForm, PublishForm, RedactForm, WithdrawForm
+from taizhang.disclosure.forms import AnswerObjectionForm, BatchForm, PublishForm, RedactForm, WithdrawForm
 from taizhang.disclosure.models import Batch, BatchItem, BatchState, Objection
 from taizhang.disclosure.public import preview_item
 from taizhang.errors import ActionError, NotAllowed
@@ -79,7 +81,7 @@ def batch_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "filter": form,
         "candidates": _candidates(batch, form) if draft else [],
-        "objections": Objection.objects.filter(item__batch=batch).select_related("item"),
+        "objections": Objection.objects.filter(item__batch=batch).select_related("item", "answered_by"),
     }
     return render(request, "disclosure/manage_batch.html", context, status=status)
 
@@ -177,3 +179,30 @@ def batch_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("公示已撤回，公众不再可见。"))
             return redirect("disclosure_manage_batch", pk=batch.pk)
     return render(request, "disclosure/manage_withdraw.html", {"batch": batch, "form": form}, status=status)
+
+
+@login_required
+def objection_answer(request: AuthedHttpRequest, pk: int, objection_pk: int) -> HttpResponse:
+    """GET shows the objection and the answer form (or the answer given); POST answers it once."""
+    batch = access_batch_by_id(request.user, pk)
+    objection = Objection.objects.filter(item__batch=batch, pk=objection_pk).select_related("item", "answered_by")
+    found = objection.first()
+    if found is None:
+        raise Http404(gettext("该异议不在本公示中。"))
+    form = AnswerObjectionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage_batches(request.user):
+            raise PermissionDenied(gettext("只有牵头部门可以答复公示异议。"))
+        if form.is_valid():
+            try:
+                actions.do_answer_objection(found, actor=request.user, **form.cleaned_data)
+            except ActionError as exc:
+                status = report_action_error(request, form, exc)
+            else:
+                messages.success(request, gettext("已答复异议。"))
+                return redirect(reverse("disclosure_manage_batch", args=[batch.pk]) + f"#objection-{found.pk}")
+        else:
+            status = 400
+    context = {"batch": batch, "objection": found, "form": form, "can_manage": can_manage_batches(request.user)}
+    return render(request, "disclosure/manage_objection.html", context, status=status)

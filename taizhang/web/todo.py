@@ -63,6 +63,7 @@ KIND_LABELS = {
     "callback": _("待电话回访"),
     "review_dissatisfaction": _("回访不满意待复核"),
     "instruction_awaiting": _("我的批示待单位回复"),
+    "answer_objection": _("公示异议待答复"),
 }
 # How many working days each kind of item may wait before it is late (its own time limit, where the item has none
 # of its own): the 回复时限 of a 督办 document is the one the document itself states.
@@ -80,6 +81,7 @@ SERVICE_WORKDAYS = {
     "reply_document": REPLY_WORKDAYS,
     "record_accountability": 10,
     "review_dissatisfaction": 2,
+    "answer_objection": 3,  # within the 公示期 (usually 5–7 days), so a correction still reaches the public
 }
 LIGHT_ORDER = {"red": 0, "yellow": 1, "green": 2, "none": 3}
 LIGHT_LABELS = {"red": _("红灯：已超期"), "yellow": _("黄灯：临近时限"), "green": _("绿灯"), "none": _("无时限")}
@@ -142,6 +144,7 @@ def todo_for(user: User) -> Todo:
         found["name_verifier"] = _closures(ClosureApplication.objects.awaiting_verifier(), "name_verifier", on)
         found["callback"] = _callbacks(on)
         found["review_dissatisfaction"] = _dissatisfied(on)
+        found["answer_objection"] = _objections(on)
     if role in (Role.COORDINATOR, Role.LEADER):
         found["approve_draft"] = _drafts(on)
     if role in (Role.COORDINATOR, Role.INSPECTOR):  # the verifier a coordinator named: only their own
@@ -373,6 +376,27 @@ def _dissatisfied(on: dt.date) -> tuple[int, list[TodoItem]]:
                 *_service("review_dissatisfaction", r.created_at, on),
                 problem_id=r.problem_id,
                 detail=_short(r.comment),
+            )
+        )
+    return qs.count(), items
+
+
+def _objections(on: dt.date) -> tuple[int, list[TodoItem]]:
+    """公示 objections no coordinator has answered yet, oldest first."""
+    from taizhang.disclosure.models import Objection
+
+    qs = Objection.objects.filter(answered_at__isnull=True)
+    items = []
+    for o in qs.select_related("item__batch").order_by("created_at", "id")[:PER_KIND]:
+        items.append(
+            TodoItem(
+                "answer_objection",
+                f"{o.item.public_number}《{o.item.batch.title}》",
+                reverse("disclosure_objection", args=[o.item.batch_id, o.pk]),
+                o.created_at,
+                *_service("answer_objection", o.created_at, on),
+                problem_id=o.item.problem_id,
+                detail=_short(o.text),
             )
         )
     return qs.count(), items
