@@ -28,7 +28,7 @@ from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
 from taizhang.clock import now, today
 from taizhang.errors import ActionError, InvalidTransition, NotAllowed
-from taizhang.followup.models import CallbackAttempt, CallOutcome, Rating, RatingVia, Review, Satisfaction
+from taizhang.followup.models import CONTENT, CallbackAttempt, CallOutcome, Rating, RatingVia, Review, Satisfaction
 from taizhang.intake.models import PUBLIC_CHANNELS, Channel, Opinion, OpinionLink
 from taizhang.lib.chinese_dates import chinese_date
 from taizhang.problems import messages
@@ -341,7 +341,7 @@ def satisfaction_rate(qs: QuerySet[Rating]) -> tuple[int, float | None]:
     total = qs.count()
     if not total:
         return 0, None
-    happy = qs.filter(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASIC)).count()
+    happy = qs.filter(satisfaction__in=CONTENT).count()
     return total, happy / total
 
 

@@ -14,6 +14,10 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+# 满意率 (the one definition): the share of ratings that are 满意 or 基本满意, over every rating.
+CONTENT = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+
 class RatingVia(models.TextChoices):
     FOLLOW_PAGE = "follow_page", _("查询页面")
     PHONE = "phone", _("电话回访")

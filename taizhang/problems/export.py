@@ -17,7 +17,7 @@ from taizhang.clock import now, today
 from taizhang.intake.models import Channel
 from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
 from taizhang.lib.xlsx import safe_row, text_cell
-from taizhang.problems.models import Assignment, ProblemQuerySet, RectificationKind, Source, Status
+from taizhang.problems.models import Assignment, ProblemQuerySet, RectificationKind, Source, Status, is_overdue
 
 COLUMNS: list[tuple[str, int]] = [
     ("序号", 6),
@@ -58,7 +58,7 @@ def _completion(row: dict[str, Any]) -> str:
     if status == Status.CLOSED:
         return "已完成"
     deadline = row["deadline"]
-    if deadline and deadline < today():
+    if deadline and is_overdue(status, deadline, today()):
         return f"{status.label}（超期{(today() - deadline).days}天）"
     return str(status.label) + (f"（{row['progress_percent']}%）" if status == Status.RECTIFYING else "")
 

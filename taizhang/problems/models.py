@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,16 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已销号")
 
 
-# The unit's work is over: 验收 passed (待回访) or closed. Neither is overdue nor lit.
+# ---- The one vocabulary (口径) --------------------------------------------------------------------------------
+# Every page, count, light, export, sweep, dashboard and ranking asks these, never its own list of statuses.
+
+# 待交办: with the coordinator, no unit holds it (new, or 退单 and not yet assigned again). A returned problem keeps
+# the deadline of the assignment it was returned from, but no clock runs on it: it is neither lit nor overdue.
+UNASSIGNED_STATUSES = (Status.NEW, Status.RETURNED)
+# 在办: a unit holds it and its deadline runs — signed for or not, under rectification, or applied for 销号 and
+# awaiting 验收. Exactly these have a light (绿/黄/红) and can be overdue.
+ACTIVE_STATUSES = (Status.ASSIGNED, Status.RECTIFYING, Status.VERIFYING)
+# 办结: the unit's work is over — 验收 passed (待回访, waiting for the reporters) or closed. Neither lit nor overdue.
 DONE_STATUSES = (Status.FOLLOW_UP, Status.CLOSED)
 
 
@@ -64,14 +74,178 @@ class RectificationKind(models.TextChoices):
     LONG_TERM = "long_term", _("长期坚持")
 
 
+def is_overdue(status: str, deadline: dt.date | None, on: dt.date) -> bool:
+    """`Term.overdue` for values already read (a loaded row, an export row)."""
+    return deadline is not None and status in ACTIVE_STATUSES and deadline < on
+
+
+class Term:
+    """The definitions, as conditions usable in `.filter()` and in `Count(..., filter=...)` alike, so a list, a
+    count and a rate of the same term can never disagree. `ProblemQuerySet` has one method per term."""
+
+    @staticmethod
+    def open() -> Q:
+        """未销号: not yet closed — everything but 已销号, 待回访 included (it is closed only after the 回访)."""
+        return ~Q(status=Status.CLOSED)
+
+    @staticmethod
+    def active() -> Q:
+        """在办: a unit holds it and its deadline runs (ACTIVE_STATUSES)."""
+        return Q(status__in=ACTIVE_STATUSES)
+
+    @staticmethod
+    def done() -> Q:
+        """办结: the unit's work is over — 待回访 or 已销号 (DONE_STATUSES)."""
+        return Q(status__in=DONE_STATUSES)
+
+    @staticmethod
+    def closed() -> Q:
+        """已销号 (closed): status 已销号. 待回访 is done but not yet closed."""
+        return Q(status=Status.CLOSED)
+
+    @staticmethod
+    def overdue(on: dt.date) -> Q:
+        """已超期 on day `on`: 在办 and its deadline lies before `on` (the deadline day itself is still in time).
+        The same problems as the red light (红灯)."""
+        return Q(status__in=ACTIVE_STATUSES, deadline__lt=on)
+
+    @staticmethod
+    def overdue_unapplied(on: dt.date) -> Q:
+        """超期未申请销号: overdue, and the unit has not applied for 销号 yet (signed for or not, still rectifying).
+        What the 整改通知单 and the leaders' red-item watch chase: an overdue problem awaiting 验收 is the bureau's
+        to decide, not the unit's to finish."""
+        return Q(status__in=(Status.ASSIGNED, Status.RECTIFYING), deadline__lt=on)
+
+    @staticmethod
+    def done_on_time() -> Q:
+        """按期办结: 办结, and 验收 passed (closed_at, the 销号 decision) on or before the deadline of the current
+        round, both as Beijing dates. A problem without a deadline is neither on time nor late."""
+        return Q(status__in=DONE_STATUSES, deadline__isnull=False, closed_at__date__lte=F("deadline"))
+
+    @staticmethod
+    def due(on: dt.date) -> Q:
+        """应办结 on day `on` (the denominator of 按期办结率): 办结 with a deadline, or overdue — every problem whose
+        being on time is already decided. A problem still in time is not counted either way."""
+        return Q(status__in=DONE_STATUSES, deadline__isnull=False) | Term.overdue(on)
+
+    @staticmethod
+    def reopened() -> Q:
+        """重办过 (reopened): reopened at least once after 验收 (a 不满意 found true, or a look-back)."""
+        return Q(reopen_count__gt=0)
+
+    @staticmethod
+    def ever_done() -> Q:
+        """验收通过过 (the denominator of 重办率): 办结 now, or reopened (so it passed 验收 before)."""
+        return Term.done() | Term.reopened()
+
+    @staticmethod
+    def assigned_ever() -> Q:
+        """交办过: assigned to a unit at least once (it has a 交办时间), whatever its status now."""
+        return Q(assigned_at__isnull=False)
+
+    @staticmethod
+    def returned() -> Q:
+        """退单过 (回退, returned): a lead unit returned it (退单) at least once, as the audit trail records."""
+        from taizhang.audit.models import AuditEvent, Verb
+
+        return Q(Exists(AuditEvent.objects.filter(problem=OuterRef("pk"), verb=Verb.PROBLEM_RETURNED)))
+
+    @staticmethod
+    def self_found() -> Q:
+        """自查发现 (self-found): found by the unit itself (source 自查发现), as decided at intake."""
+        return Q(source=Source.SELF_FOUND)
+
+    @staticmethod
+    def signed() -> Q:
+        """已签收: the lead unit signed for its current assignment (a 签收 at or after the 交办时间). A problem
+        brought in from an old 台账 was never signed for here and is not counted."""
+        from taizhang.audit.models import AuditEvent, Verb
+
+        signs = AuditEvent.objects.filter(
+            problem=OuterRef("pk"), verb=Verb.PROBLEM_SIGNED, at__gte=OuterRef("assigned_at")
+        )
+        return Q(Exists(signs))
+
+    @staticmethod
+    def signed_on_time() -> Q:
+        """签收及时 (signed on time): signed for the current assignment on or before its 签收时限 (sign_due_on),
+        as a Beijing date."""
+        from taizhang.audit.models import AuditEvent, Verb
+
+        signs = AuditEvent.objects.filter(
+            problem=OuterRef("pk"),
+            verb=Verb.PROBLEM_SIGNED,
+            at__gte=OuterRef("assigned_at"),
+            at__date__lte=OuterRef("sign_due_on"),
+        )
+        return Q(Exists(signs))
+
+    @staticmethod
+    def sign_due(on: dt.date) -> Q:
+        """应签收 on day `on` (the denominator of 签收及时率): signed for, or still 待签收 past its 签收时限."""
+        return Term.signed() | Q(status=Status.ASSIGNED, sign_due_on__lt=on)
+
+    @staticmethod
+    def followed_up() -> Q:
+        """经回访: 办结 after a 回访 of its reporters (it passed 验收 into 待回访: it came from the public)."""
+        return Q(status__in=DONE_STATUSES, follow_up_due_on__isnull=False)
+
+    @staticmethod
+    def follow_up_verified() -> Q:
+        """回访核实 (follow-up verified): 经回访, and at least one reporter answered in this round (a rating of
+        the current round) — the 回访 reached the people instead of the window running out."""
+        from taizhang.followup.models import Rating
+
+        answered = Rating.objects.filter(problem=OuterRef("pk"), round=OuterRef("reopen_count"))
+        return Term.followed_up() & Q(Exists(answered))
+
+
 class ProblemQuerySet(models.QuerySet["Problem"]):
+    """One method per term of the vocabulary (`Term`)."""
+
     def visible_to(self, user: User) -> ProblemQuerySet:
         from taizhang.problems.access import scope_problems
 
         return scope_problems(self, user)
 
+    def open(self) -> ProblemQuerySet:
+        return self.filter(Term.open())
+
+    def active(self) -> ProblemQuerySet:
+        return self.filter(Term.active())
+
+    def done(self) -> ProblemQuerySet:
+        return self.filter(Term.done())
+
+    def closed(self) -> ProblemQuerySet:
+        return self.filter(Term.closed())
+
     def overdue(self, on: dt.date | None = None) -> ProblemQuerySet:
-        return self.filter(deadline__lt=on or today()).exclude(status__in=DONE_STATUSES)
+        return self.filter(Term.overdue(on or today()))
+
+    def overdue_unapplied(self, on: dt.date | None = None) -> ProblemQuerySet:
+        return self.filter(Term.overdue_unapplied(on or today()))
+
+    def done_on_time(self) -> ProblemQuerySet:
+        return self.filter(Term.done_on_time())
+
+    def due(self, on: dt.date | None = None) -> ProblemQuerySet:
+        return self.filter(Term.due(on or today()))
+
+    def reopened(self) -> ProblemQuerySet:
+        return self.filter(Term.reopened())
+
+    def returned(self) -> ProblemQuerySet:
+        return self.filter(Term.returned())
+
+    def self_found(self) -> ProblemQuerySet:
+        return self.filter(Term.self_found())
+
+    def signed_on_time(self) -> ProblemQuerySet:
+        return self.filter(Term.signed_on_time())
+
+    def follow_up_verified(self) -> ProblemQuerySet:
+        return self.filter(Term.follow_up_verified())
 
 
 class Problem(models.Model):
@@ -151,7 +325,7 @@ class Problem(models.Model):
         return f"{self.number} {self.title}"
 
     def is_overdue(self, on: dt.date | None = None) -> bool:
-        return bool(self.deadline and self.status not in DONE_STATUSES and self.deadline < (on or today()))
+        return is_overdue(self.status, self.deadline, on or today())
 
     def days_overdue(self, on: dt.date | None = None) -> int:
         return (on or today()).toordinal() - self.deadline.toordinal() if self.is_overdue(on) and self.deadline else 0

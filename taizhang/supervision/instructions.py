@@ -25,7 +25,7 @@ from taizhang.clock import now, today
 from taizhang.errors import ActionError, NotAllowed
 from taizhang.i18n import message_date
 from taizhang.lib.chinese_dates import chinese_date
-from taizhang.problems.models import Problem, Status
+from taizhang.problems.models import ACTIVE_STATUSES, Problem
 from taizhang.supervision.config import get_config
 from taizhang.supervision.models import Instruction
 from taizhang.supervision.notify import Message, Recipients, notify_many, people_with_roles
@@ -39,8 +39,8 @@ INSTRUCTORS = frozenset({Role.LEADER})
 REPLY_WORKDAYS = 3  # the default 回复时限 of an instruction, in working days
 MAX_REPLY_WORKDAYS = 30
 MAX_TEXT = 2000
-# A problem takes instructions while a unit is working on it: assigned, under rectification or awaiting 验收.
-OPEN_STATUSES = (Status.ASSIGNED, Status.RECTIFYING, Status.VERIFYING)
+# A problem takes instructions while a unit is working on it (在办): assigned, under rectification or awaiting 验收.
+OPEN_STATUSES = ACTIVE_STATUSES
 
 
 def instructions_visible_to(user: User) -> QuerySet[Instruction]:

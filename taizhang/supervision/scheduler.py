@@ -20,7 +20,7 @@ from django.db.models import Count
 
 from taizhang.accounts.models import Unit
 from taizhang.clock import now, today
-from taizhang.problems.models import Problem, Status
+from taizhang.problems.models import Problem
 from taizhang.supervision.actions import LeaseLost, do_issue_unit_notice, do_supervise_batch, do_supervise_problem
 from taizhang.supervision.config import get_config
 from taizhang.supervision.models import SchedulerJob, SupervisionAction, Trigger
@@ -121,7 +121,7 @@ def run_unit_backlog(on: dt.date, result: SweepResult) -> None:
         return
     if not SchedulerJob.claim(UNIT_JOB, on):
         return
-    open_overdue = Problem.objects.filter(status__in=(Status.ASSIGNED, Status.RECTIFYING), deadline__lt=on)
+    open_overdue = Problem.objects.overdue_unapplied(on)
     for rung in rungs:
         threshold = max(rung.offset_workdays, 1)
         counts = (

@@ -9,7 +9,7 @@ from django.db.models import Case, Count, DateField, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext, ngettext
 
 from taizhang.clock import today
-from taizhang.problems.models import DONE_STATUSES, Problem, Status
+from taizhang.problems.models import ACTIVE_STATUSES, Problem, Term
 from taizhang.supervision.config import SupervisionConfig, get_config
 from taizhang.supervision.models import TimeLimitRule
 
@@ -51,13 +51,13 @@ NO_LIGHT = Light("none", "")
 
 def light_for(problem: Problem, on: dt.date | None = None, config: SupervisionConfig | None = None) -> Light:
     """Red when the deadline has passed, yellow within the rule's warning days, green otherwise.
-    Closed (or 待回访), unassigned and returned problems have no light."""
-    if problem.deadline is None or problem.status in (*DONE_STATUSES, Status.NEW, Status.RETURNED):
+    Only 在办 problems (`Term.active`) with a deadline are lit; red is exactly `Term.overdue`."""
+    if problem.deadline is None or problem.status not in LIT_STATUSES:
         return NO_LIGHT
     config = config or get_config()
     on = on or today()
     cal = config.calendar
-    if problem.deadline < on:
+    if problem.is_overdue(on):
         overdue = cal.workdays_between(problem.deadline, on)
         label = (
             ngettext("超期%(n)d个工作日", "超期%(n)d个工作日", overdue) % {"n": overdue}
@@ -77,7 +77,7 @@ def light_for(problem: Problem, on: dt.date | None = None, config: SupervisionCo
     return Light("green", ngettext("剩余%(n)d个工作日", "剩余%(n)d个工作日", left) % {"n": left}, workdays_left=left)
 
 
-LIT_STATUSES = (Status.ASSIGNED, Status.RECTIFYING, Status.VERIFYING)
+LIT_STATUSES = ACTIVE_STATUSES
 
 
 def with_warn_until(qs: QuerySet[Problem], on: dt.date, config: SupervisionConfig | None = None) -> QuerySet[Problem]:
@@ -104,9 +104,9 @@ def with_warn_until(qs: QuerySet[Problem], on: dt.date, config: SupervisionConfi
 
 def filter_light(qs: QuerySet[Problem], color: str, on: dt.date | None = None) -> QuerySet[Problem]:
     on = on or today()
-    lit = qs.filter(status__in=LIT_STATUSES, deadline__isnull=False)
     if color == "red":
-        return lit.filter(deadline__lt=on)
+        return qs.filter(Term.overdue(on))
+    lit = qs.filter(Term.active(), deadline__isnull=False)
     annotated = with_warn_until(lit.filter(deadline__gte=on), on)
     if color == "yellow":
         return annotated.filter(deadline__lte=F("warn_until"))
@@ -115,9 +115,9 @@ def filter_light(qs: QuerySet[Problem], color: str, on: dt.date | None = None) -
 
 def light_counts(qs: QuerySet[Problem], on: dt.date | None = None) -> dict[str, int]:
     on = on or today()
-    lit = with_warn_until(qs.filter(status__in=LIT_STATUSES, deadline__isnull=False), on)
+    lit = with_warn_until(qs.filter(Term.active(), deadline__isnull=False), on)
     return lit.aggregate(
-        red=Count("id", filter=Q(deadline__lt=on)),
+        red=Count("id", filter=Term.overdue(on)),
         yellow=Count("id", filter=Q(deadline__gte=on, deadline__lte=F("warn_until"))),
         green=Count("id", filter=Q(deadline__gt=F("warn_until"))),
     )

@@ -270,9 +270,7 @@ def candidate_problems() -> list[Problem]:
 
 def _candidates() -> QuerySet[Problem]:
     since = now() - REBOUND_WINDOW
-    return Problem.objects.exclude(status=Status.CLOSED) | Problem.objects.filter(
-        status=Status.CLOSED, closed_at__gte=since
-    )
+    return Problem.objects.open() | Problem.objects.filter(status=Status.CLOSED, closed_at__gte=since)
 
 
 @dataclass(frozen=True)

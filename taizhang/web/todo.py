@@ -407,8 +407,7 @@ def _red_items(user: User, on: dt.date) -> tuple[int, list[TodoItem]]:
     units = [u for u in subs.values_list("unit_id", flat=True) if u is not None]
     kinds = [k for k in subs.values_list("unit_kind", flat=True) if k]
     followed = Q(lead_unit_id__in=units) | Q(lead_unit__kind__in=kinds)
-    qs = Problem.objects.filter(followed, status__in=(Status.ASSIGNED, Status.RECTIFYING))
-    qs = qs.filter(deadline__lt=on)
+    qs = Problem.objects.filter(followed).overdue_unapplied(on)
     return _problems(qs, "red_item", on)
 
 
