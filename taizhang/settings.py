@@ -38,6 +38,8 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Django's own CSRF page is bare English-titled HTML with no way back; ours is Chinese, in the face's layout.
+CSRF_FAILURE_VIEW = "taizhang.web.csrf.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
