@@ -10,18 +10,42 @@ from django.http import HttpRequest
 from taizhang.intake.models import Opinion
 from taizhang.lib.codes import normalise_receipt_code
 from taizhang.public.limits import Counter, RateLimited, client_ip, hit_all
+from taizhang.public.snapshots import PublicPage, kept_page, page_for
 
 
 def access_opinion_by_code(request: HttpRequest, typed: str) -> Opinion | None:
     """The opinion for a typed code, or None. Raises RateLimited (429) when this address has looked up too
     many codes, or too many that did not exist, or this code has been looked up too often."""
+    code = _count_lookup(request, typed)
+    # A malformed code still costs one query, so the answer takes as long as for an unknown one.
+    opinion = Opinion.objects.filter(receipt_code=code or "-").select_related("timeline_snapshot").first()
+    if opinion is None:
+        _count_miss(request)
+    return opinion
+
+
+def access_page_by_code(request: HttpRequest, typed: str) -> PublicPage | None:
+    """The follow page for a typed code, or None, with the same limits as access_opinion_by_code: its kept
+    page in one query when that is current, else the opinion loaded and its page built."""
+    code = _count_lookup(request, typed)
+    found = kept_page(code or "-")
+    if found is None:
+        _count_miss(request)
+        return None
+    opinion_id, page = found
+    if page is not None:
+        return page
+    return page_for(Opinion.objects.select_related("timeline_snapshot").get(pk=opinion_id))
+
+
+def _count_lookup(request: HttpRequest, typed: str) -> str:
     ip = client_ip(request)
     code = normalise_receipt_code(typed)
     Counter("track_miss_ip", ip).check()
     hit_all(Counter("track_ip", ip), Counter("track_code", code or typed.strip().upper()[:40]))
-    # A malformed code still costs one query, so the answer takes as long as for an unknown one.
-    opinion = Opinion.objects.filter(receipt_code=code or "-").select_related("timeline_snapshot").first()
-    if opinion is None:
-        with contextlib.suppress(RateLimited):  # counted; the next lookup from here is refused
-            Counter("track_miss_ip", ip).hit()
-    return opinion
+    return code
+
+
+def _count_miss(request: HttpRequest) -> None:
+    with contextlib.suppress(RateLimited):  # counted; the next lookup from here is refused
+        Counter("track_miss_ip", client_ip(request)).hit()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -92,7 +93,11 @@ class Counter:
     def check(self) -> None:
         """Raise RateLimited if the window is already full, without counting."""
         limit, moment, bucket = self._window()
-        seen = RateCounter.objects.filter(key=self.key, bucket=bucket).values_list("count", flat=True).first()
+        table = connection.ops.quote_name(RateCounter._meta.db_table)
+        with connection.cursor() as cursor:  # on every follow-page look: hand-written, no ORM compilation
+            cursor.execute(f"SELECT count FROM {table} WHERE key = %s AND bucket = %s", [self.key, bucket])
+            row = cursor.fetchone()
+        seen = row[0] if row else None
         if seen is not None and seen >= limit.limit:
             raise RateLimited(retry_after(moment, limit.seconds))
 
@@ -104,7 +109,7 @@ def hit_all(*counters: Counter) -> None:
     windows = [(c, rate(c.scope)) for c in counters]
     rows = [(c.key, window_start(moment, limit.seconds), limit.seconds) for c, limit in windows]
     counts = _increment_all(rows)
-    for (counter, limit), (key, _bucket, _seconds) in zip(windows, rows, strict=True):
+    for (_counter, limit), (key, _bucket, _seconds) in zip(windows, rows, strict=True):
         if counts[key] > limit.limit:
             raise RateLimited(retry_after(moment, limit.seconds))
 
@@ -117,7 +122,7 @@ def _increment_all(rows: list[tuple[str, int, int]]) -> dict[str, int]:
     """INSERT … ON CONFLICT DO UPDATE … RETURNING for (key, bucket, window seconds) rows → each key's count."""
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     values = ", ".join(["(%s, %s, 1, %s)"] * len(rows))
-    params: list[object] = []
+    params: list[Any] = []
     for key, bucket, seconds in rows:
         expires = dt.datetime.fromtimestamp(bucket + seconds, tz=dt.UTC)
         params += [key, bucket, connection.ops.adapt_datetimefield_value(expires)]

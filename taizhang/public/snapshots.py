@@ -12,19 +12,26 @@ row before building, so the post-commit raise either reaches the row before the 
 finds another generation and writes nothing) or after it (the snapshot is then stale by generation). Either
 way no stale snapshot is served.
 
+Each language keeps the timeline as data (for the API and the rating form) and the page's two timeline cards as
+rendered HTML (our own template's output, escaped when it was rendered), so a look renders only the page frame.
+
 What bypasses the trail (an administrator renaming a unit in the admin, say) is bounded by an age limit:
 settings.TAIZHANG_PUBLIC_TIMELINE_SECONDS (default one day; 0 turns snapshots off)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from taizhang.audit.models import AuditEvent
@@ -35,7 +42,15 @@ from taizhang.public.timeline import PublicProblem, PublicTimeline, Step, public
 
 DEFAULT_SECONDS = 86400
 CHUNK = 500
-FORMAT = 1  # raise when the stored shape changes: older snapshots are then rebuilt, never misread
+FORMAT = 2  # raise when the stored shape changes: older snapshots are then rebuilt, never misread
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """What the follow page shows of one opinion: the timeline and its two cards, rendered."""
+
+    timeline: PublicTimeline
+    html: SafeString
 
 
 def lifetime() -> int:
@@ -43,12 +58,17 @@ def lifetime() -> int:
 
 
 def timeline_for(opinion: Opinion) -> PublicTimeline:
-    """The opinion's public timeline, from its snapshot when that is current, else built and stored.
+    """The opinion's public timeline (the API's and the rating form's), kept or built."""
+    return page_for(opinion).timeline
+
+
+def page_for(opinion: Opinion) -> PublicPage:
+    """The opinion's follow page, from its snapshot when that is current, else built and stored.
     `opinion` should come with `select_related("timeline_snapshot")` (access_opinion_by_code does that)."""
     seconds = lifetime()
     if seconds <= 0:
-        return public_timeline(opinion)
-    language = get_language() or settings.LANGUAGE_CODE
+        return _build(public_timeline(opinion))[0]
+    language = _language()
     try:
         snapshot: TimelineSnapshot | None = opinion.timeline_snapshot
     except ObjectDoesNotExist:
@@ -62,17 +82,57 @@ def timeline_for(opinion: Opinion) -> PublicTimeline:
         and snapshot.payload.get("format") == FORMAT
     )
     if current and snapshot is not None and language in snapshot.payload:
-        return from_json(snapshot.payload[language])
+        return _page(snapshot.payload[language])
     if snapshot is None:  # the row first, then the state it describes (see the module's docstring)
         TimelineSnapshot.objects.bulk_create([TimelineSnapshot(opinion=opinion)], ignore_conflicts=True)
     generation = snapshot.generation if snapshot is not None else 0
-    timeline = public_timeline(opinion)
+    page, stored = _build(public_timeline(opinion))
     kept = dict(snapshot.payload) if current and snapshot is not None else {"format": FORMAT}
-    kept[language] = to_json(timeline)
+    kept[language] = stored
     TimelineSnapshot.objects.filter(pk=opinion.pk, generation=generation).update(
         payload=kept, built_generation=generation, built_at=moment
     )
-    return timeline
+    return page
+
+
+def kept_page(code: str) -> tuple[int, PublicPage | None] | None:
+    """The follow page's fast path, one hand-written query (no ORM compilation on every look): None when no
+    opinion has this code, else its id and its kept page if that is current in this language (else None: build
+    it with page_for)."""
+    seconds = lifetime()
+    opinion_table = connection.ops.quote_name(Opinion._meta.db_table)
+    snapshot_table = connection.ops.quote_name(TimelineSnapshot._meta.db_table)
+    fresh_after = connection.ops.adapt_datetimefield_value(now() - dt.timedelta(seconds=max(seconds, 0)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.id, CASE WHEN s.built_generation = s.generation AND s.built_at > %s THEN s.payload END "
+            f"FROM {opinion_table} o LEFT JOIN {snapshot_table} s ON s.opinion_id = o.id WHERE o.receipt_code = %s",
+            [fresh_after, code],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    opinion_id, payload = row
+    if seconds <= 0 or payload is None:
+        return int(opinion_id), None
+    data = json.loads(payload) if isinstance(payload, str | bytes) else payload
+    entry = data.get(_language()) if data.get("format") == FORMAT else None
+    return int(opinion_id), (_page(entry) if entry else None)
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _build(timeline: PublicTimeline) -> tuple[PublicPage, dict[str, Any]]:
+    html = render_to_string("public/_timeline.html", {"timeline": timeline})
+    return PublicPage(timeline, mark_safe(html)), {"data": to_json(timeline), "html": html}
+
+
+def _page(entry: dict[str, Any]) -> PublicPage:
+    return PublicPage(
+        from_json(entry["data"]), mark_safe(entry["html"])
+    )  # our template's own output, escaped when rendered
 
 
 def outdate(opinion_ids: Iterable[int], problem_ids: Iterable[int]) -> None:

@@ -12,7 +12,7 @@ from taizhang.errors import ActionError
 from taizhang.intake.models import Opinion
 from taizhang.lib.masking import mask_email, mask_phone
 from taizhang.problems.forms import as_uploads
-from taizhang.public.access import access_opinion_by_code
+from taizhang.public.access import access_page_by_code
 from taizhang.public.actions import (
     MAX_PHOTOS,
     MAX_TEXT_CHARS,
@@ -22,7 +22,6 @@ from taizhang.public.actions import (
 )
 from taizhang.public.forms import SubmitForm, TrackForm
 from taizhang.public.limits import Counter, RateLimited, client_ip
-from taizhang.public.snapshots import timeline_for
 from taizhang.web.http import report_action_error
 
 
@@ -83,12 +82,12 @@ def track_opinion(request: HttpRequest) -> HttpResponse:
         return render(request, "public/track.html", {"form": form})
     typed = request.GET.get("code", "")
     try:
-        opinion = access_opinion_by_code(request, typed)
+        page = access_page_by_code(request, typed)
     except RateLimited as exc:
         return limited(request, exc, "public/track.html", {"form": TrackForm()})
-    if opinion is None:
+    if page is None:
         return render(request, "public/track.html", {"form": TrackForm(), "not_found": True}, status=404)
-    context = {"form": form, "timeline": timeline_for(opinion)}
+    context = {"form": form, "timeline": page.timeline, "timeline_html": page.html}
     return _private(render(request, "public/track.html", context))
 
 

@@ -105,12 +105,13 @@ def test_it_pins_the_follow_page_queries(
     django_assert_max_num_queries: Any,
 ) -> None:
     code = code_of(make_problem(Status.CLOSED))
-    # The first look builds the timeline and stores it (taizhang.public.snapshots): 3 of them the rate-limit
-    # counters (new windows sweep old ones), 2 the snapshot's row; a problem in 待回访 adds 1 (is a rating open).
-    with django_assert_max_num_queries(13):
+    # The first look finds no kept page, loads the opinion, builds the timeline and stores it
+    # (taizhang.public.snapshots): 3 of them the rate-limit counters (new windows sweep old ones), 2 the kept
+    # page's row; a problem in 待回访 adds 1 (is a rating open).
+    with django_assert_max_num_queries(14):
         assert track(client, code).status_code == 200
     # Every later look while nothing changed: the counters (the miss check, both hits in one statement) and the
-    # opinion with its snapshot joined.
+    # opinion's kept page, looked up by its code.
     with django_assert_max_num_queries(3):
         assert track(client, code).status_code == 200
 
