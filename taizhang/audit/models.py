@@ -64,6 +64,8 @@ class Verb(models.TextChoices):
     SURVEY_RATERS_ADDED = "survey_raters_added", _("添加民主评议评议人")
     SURVEY_ANSWERED = "survey_answered", _("民主评议答卷")
     SURVEY_CLOSED = "survey_closed", _("结束民主评议")
+    # 通报与报表 (taizhang.reports)
+    REPORT_GENERATED = "report_generated", _("生成通报报表")
 
 
 class AuditEvent(models.Model):
