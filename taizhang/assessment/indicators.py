@@ -4,10 +4,12 @@ Every figure counts events inside the period (from local midnight of its first d
 last), read from the ledger's own rows — problems, 验收 decisions, 回访 ratings, the audit trail, 督办 records,
 问责 records and 民主评议 answers — one grouped query per indicator, whatever the number of units.
 
-TODO(vocabulary): the problems app is getting one definition of open / overdue / on time / reopened / returned /
-self-found (ProblemQuerySet methods). Until each lands, the definitions below are this module's own and are
-named so they can be swapped: on_time (accepted on or before the deadline), signed_in_time (a 签收 event on or
-before the sign-by day), returned (a 退单 event by the assigned unit after the assignment).
+The terms of the one vocabulary (problems.models.Term: 应办结, 按期办结, 应签收, 签收及时, 办结, 自查发现; 满意率's
+followup.CONTENT) are used wherever they can be bounded to the period. They describe a problem's standing now,
+so 重办率 and 回退率 — which must count only what happened inside the period, or a later 重办 would rewrite a
+past ranking — are counted here from the dated events of the trail.
+TODO(vocabulary): dated terms in problems.models.Term — "reopened between" and "returned between" (start, end) —
+would let 重办率 and 回退率 move there too.
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ from django.utils.translation import gettext_lazy as _
 
 from taizhang.assessment.models import GRADE_POINTS, AnswerVia, SurveyAnswer
 from taizhang.audit.models import AuditEvent, Verb
-from taizhang.followup.models import Rating, Satisfaction
+from taizhang.clock import today
+from taizhang.followup.models import CONTENT, Rating
 from taizhang.lib.scoring import Period, Ratio
-from taizhang.problems.models import Assignment, ClosureApplication, ClosureDecision, Problem, Source, Status
+from taizhang.problems.models import UNASSIGNED_STATUSES, Assignment, ClosureApplication, ClosureDecision, Problem, Term
 from taizhang.supervision.models import Accountability, ActionState, Sanction, SupervisionAction
-
-NOT_THE_UNITS = (Status.NEW, Status.RETURNED)  # waiting for the coordinator: nobody's work yet
 
 
 @dataclass(frozen=True)
@@ -54,51 +55,44 @@ def _ratios(rows: Iterable[Any], unit_key: str) -> Counts:
     return {int(r[unit_key]): (float(r["num"] or 0), float(r["den"] or 0)) for r in rows}
 
 
+def decided_by(w: Window) -> dt.date:
+    """The day the terms are asked on: the day after the period, or today while the period runs."""
+    return min(w.period.ends_on + dt.timedelta(days=1), today())
+
+
 def on_time_rate(units: list[int], w: Window) -> Counts:
-    """按期办结率: problems whose deadline falls in the period; those that passed 验收 on or before it (and were
-    not reopened since)."""
-    # An acceptance a later 重办 undid belongs to an earlier round (重办 also sets a new deadline): it does not count.
-    undone = AuditEvent.objects.filter(
-        problem=OuterRef("problem_id"), verb=Verb.PROBLEM_REOPENED, at__gt=OuterRef("decided_at")
-    )
-    accepted_in_time = ClosureApplication.objects.filter(
-        ~Exists(undone),
-        problem=OuterRef("pk"),
-        decision=ClosureDecision.ACCEPTED,
-        decided_at__date__lte=OuterRef("deadline"),
-    )
+    """按期办结率: problems whose deadline falls in the period and whose being on time is decided (应办结, Term.due);
+    those 按期办结 (Term.done_on_time)."""
     rows = (
-        Problem.objects.filter(lead_unit__in=units, deadline__range=(w.period.starts_on, w.period.ends_on))
-        .exclude(status__in=NOT_THE_UNITS)
+        Problem.objects.filter(Term.due(decided_by(w)), lead_unit__in=units)
+        .filter(deadline__range=(w.period.starts_on, w.period.ends_on))
         .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(accepted_in_time))))
+        .annotate(den=Count("id"), num=Count("id", filter=Term.done_on_time()))
     )
     return _ratios(rows, "lead_unit")
 
 
 def sign_timely_rate(units: list[int], w: Window) -> Counts:
-    """签收及时率: problems whose sign-by day falls in the period; those signed (签收) on or before it."""
-    signed_in_time = AuditEvent.objects.filter(
-        problem=OuterRef("pk"), verb=Verb.PROBLEM_SIGNED, at__date__lte=OuterRef("sign_due_on")
-    )
+    """签收及时率: problems whose 签收时限 falls in the period and that are 应签收 (Term.sign_due); those 签收及时
+    (Term.signed_on_time)."""
     rows = (
-        Problem.objects.filter(lead_unit__in=units, sign_due_on__range=(w.period.starts_on, w.period.ends_on))
-        .exclude(status__in=NOT_THE_UNITS)
+        Problem.objects.filter(Term.sign_due(decided_by(w)), lead_unit__in=units)
+        .filter(sign_due_on__range=(w.period.starts_on, w.period.ends_on))
         .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(signed_in_time))))
+        .annotate(den=Count("id"), num=Count("id", filter=Term.signed_on_time()))
     )
     return _ratios(rows, "lead_unit")
 
 
 def closure_rate(units: list[int], w: Window) -> Counts:
-    """销号率: problems the unit held during the period (assigned before its end, not closed before its start);
-    those closed (销号) within it."""
+    """销号率: problems the unit held during the period (assigned before its end, not 销号 before its start); those
+    办结 (Term.done) by a 销号 decision (closed_at) within it."""
     rows = (
         Problem.objects.filter(lead_unit__in=units, assigned_at__lt=w.end)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=w.start))
-        .exclude(status__in=NOT_THE_UNITS)
+        .exclude(status__in=UNASSIGNED_STATUSES)
         .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Q(closed_at__gte=w.start, closed_at__lt=w.end)))
+        .annotate(den=Count("id"), num=Count("id", filter=Term.done() & Q(closed_at__gte=w.start, closed_at__lt=w.end)))
     )
     return _ratios(rows, "lead_unit")
 
@@ -110,7 +104,7 @@ def satisfaction_rate(units: list[int], w: Window) -> Counts:
         .values("problem__lead_unit")
         .annotate(
             den=Count("id"),
-            num=Count("id", filter=Q(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASIC))),
+            num=Count("id", filter=Q(satisfaction__in=CONTENT)),
         )
     )
     return _ratios(rows, "problem__lead_unit")
@@ -154,7 +148,7 @@ def self_found_rate(units: list[int], w: Window) -> Counts:
     rows = (
         Problem.objects.filter(lead_unit__in=units, created_at__gte=w.start, created_at__lt=w.end)
         .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Q(source=Source.SELF_FOUND)))
+        .annotate(den=Count("id"), num=Count("id", filter=Term.self_found()))
     )
     return _ratios(rows, "lead_unit")
 

@@ -20,6 +20,7 @@ from taizhang.accounts.models import Role, Unit, UnitKind, User
 from taizhang.campaigns.models import Campaign, Stage, StageKind
 from taizhang.clock import travel_to
 from taizhang.demo import county, import_files
+from taizhang.demo.assessment import assess_demo
 from taizhang.demo.disclosure import publish_demo_batches
 from taizhang.demo.evidence import pdf_bytes, png_bytes
 from taizhang.demo.followup import follow_up_morning
@@ -121,6 +122,7 @@ class DemoLoader:
             self._supervise(next_sweep)
             next_sweep += DAY
         publish_demo_batches(self)  # 公示 of the problems the story closed and of those being fixed
+        assess_demo(self)  # 考核: a scheme in two versions, last quarter's ranking published, a 民主评议
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
 
     def _supervise(self, minute: int) -> None:

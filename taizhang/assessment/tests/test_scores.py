@@ -40,30 +40,31 @@ def expected_figures(unit_id: int) -> tuple[dict[str, float | None], dict[str, i
     def accepted(p: Problem) -> list[ClosureApplication]:
         return [c for c in closures if c.problem_id == p.pk and c.decision == "accepted"]
 
-    due = [p for p in problems if p.deadline and START <= p.deadline <= END]
-
-    def undone(c: ClosureApplication) -> bool:
-        return any(
-            e.problem_id == c.problem_id and e.verb == REOPENED and e.at > (c.decided_at or e.at) for e in events
-        )
-
+    on = min(END + dt.timedelta(days=1), timezone.localdate(timezone.now()))  # decided by: the day after, or today
+    done, active = ("follow_up", "closed"), ("assigned", "rectifying", "verifying")
+    due = [
+        p
+        for p in problems
+        if p.deadline and START <= p.deadline <= END and (p.status in done or (p.status in active and p.deadline < on))
+    ]
     on_time = [
-        p
-        for p in due
-        if any(
-            c.decided_at is not None and timezone.localdate(c.decided_at) <= (p.deadline or END) and not undone(c)
-            for c in accepted(p)
-        )
+        p for p in due if p.status in done and p.closed_at and timezone.localdate(p.closed_at) <= (p.deadline or END)
     ]
-    sign_due = [p for p in problems if p.sign_due_on and START <= p.sign_due_on <= END]
-    signed = [
+
+    def signs(p: Problem) -> list[AuditEvent]:
+        return [
+            e for e in events if e.problem_id == p.pk and e.verb == "problem_signed" and e.at >= (p.assigned_at or e.at)
+        ]
+
+    mine = [p for p in Problem.objects.all() if p.lead_unit_id == unit_id]
+    sign_due = [
         p
-        for p in sign_due
-        if any(
-            e.problem_id == p.pk and e.verb == "problem_signed" and timezone.localdate(e.at) <= (p.sign_due_on or END)
-            for e in events
-        )
+        for p in mine
+        if p.sign_due_on
+        and START <= p.sign_due_on <= END
+        and (signs(p) or (p.status == "assigned" and p.sign_due_on < on))
     ]
+    signed = [p for p in sign_due if any(timezone.localdate(e.at) <= (p.sign_due_on or END) for e in signs(p))]
     held = [
         p
         for p in problems
@@ -71,7 +72,7 @@ def expected_figures(unit_id: int) -> tuple[dict[str, float | None], dict[str, i
         and timezone.localdate(p.assigned_at) <= END
         and (p.closed_at is None or timezone.localdate(p.closed_at) >= START)
     ]
-    closed = [p for p in held if _in(p.closed_at)]
+    closed = [p for p in held if p.status in done and _in(p.closed_at)]
     ratings = [
         r for r in Rating.objects.select_related("problem") if r.problem.lead_unit_id == unit_id and _in(r.created_at)
     ]
