@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "taizhang.disclosure",
     "taizhang.followup",
     "taizhang.assessment",
+    "taizhang.reports",
     "taizhang.web",
 ]
 

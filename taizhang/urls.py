@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("taizhang.imports.urls")),
     path("manage/disclosures/", include("taizhang.disclosure.urls")),
     path("assessment/", include("taizhang.assessment.urls")),
+    path("reports/", include("taizhang.reports.urls")),
     path("", include("taizhang.assessment.public_urls")),
     path("", include("taizhang.disclosure.public_urls")),
     path("", include("taizhang.public.urls")),
