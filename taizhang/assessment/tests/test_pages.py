@@ -87,8 +87,8 @@ def test_bad_input_to_the_api_is_a_chinese_4xx(cast: SimpleNamespace, ledger: An
     ):
         answer = client.get("/api/v1/assessment/rankings", {"scheme": scheme, "period": period})
         assert answer.status_code == 400 and message in answer.json()["detail"], period
-    assert client.get("/api/v1/assessment/rankings", {"scheme": 999, "period": "2026-Q4"}).status_code == 404
-    answer = client.get("/api/v1/assessment/rankings", {"scheme": scheme, "period": "2026-Q4", "version": 9})
+    assert client.get("/api/v1/assessment/rankings", {"scheme": "999", "period": "2026-Q4"}).status_code == 404
+    answer = client.get("/api/v1/assessment/rankings", {"scheme": str(scheme), "period": "2026-Q4", "version": "9"})
     assert answer.status_code == 404
     empty = client.get("/api/v1/assessment/rankings", {"scheme": scheme, "period": "2020"}).json()
     assert all(r["score"] is None for g in empty["groups"] for r in g["units"])
@@ -139,4 +139,4 @@ def test_the_ranking_page_has_a_fixed_number_of_queries(
         definition=version_of(ledger).definition,
     )
     with django_assert_num_queries(18):  # the same for any scheme of the same size, whatever the number of units
-        client.get(url, {"period": "2026-Q4", "version": 2})
+        client.get(url, {"period": "2026-Q4", "version": "2"})

@@ -35,10 +35,13 @@ def test_editing_a_scheme_never_rewrites_a_past_ranking(cast: SimpleNamespace, l
     assert compute(SchemeVersion.objects.get(pk=v1.pk), Q4) == frozen  # reproduced exactly from the same data
     assert compute(v2, Q4) != frozen
     client.force_login(cast.leader)
-    answer = client.get("/api/v1/assessment/rankings", {"scheme": v1.scheme_id, "period": "2026-Q4", "version": 1})
+    answer = client.get(
+        "/api/v1/assessment/rankings", {"scheme": str(v1.scheme_id), "period": "2026-Q4", "version": "1"}
+    )
     assert answer.json()["groups"] == frozen["groups"]
     assert (
-        client.get("/api/v1/assessment/rankings", {"scheme": v1.scheme_id, "period": "2026-Q4"}).json()["version"] == 2
+        client.get("/api/v1/assessment/rankings", {"scheme": str(v1.scheme_id), "period": "2026-Q4"}).json()["version"]
+        == 2
     )
     assert AuditEvent.objects.filter(verb=Verb.SCHEME_SAVED).count() == 2
     assert AuditEvent.objects.filter(verb=Verb.RANKING_PUBLISHED).count() == 1
