@@ -135,8 +135,12 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
         if public_reports
         else {}
     )
-    unit_ids = {e.data.get("lead_unit") for e in events if e.verb == Verb.PROBLEM_ASSIGNED}
-    unit_names = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
+    # The offices named in 交办 steps: usually the problems' own lead units, read with them; others (a problem
+    # assigned elsewhere first) cost one query.
+    unit_names: dict[int, str] = {p.lead_unit.pk: p.lead_unit.name for p in problems if p.lead_unit is not None}
+    unit_ids = {int(e.data["lead_unit"]) for e in events if e.verb == Verb.PROBLEM_ASSIGNED and e.data.get("lead_unit")}
+    if unit_ids - set(unit_names):
+        unit_names.update(Unit.objects.filter(pk__in=unit_ids - set(unit_names)).values_list("pk", "name"))
     numbers = {p.pk: p.number for p in problems}
     timeline = PublicTimeline(
         receipt_code=opinion.receipt_code,
@@ -181,19 +185,27 @@ def _opinion_words(opinion: Opinion, problems: list[Problem]) -> str:
 def _public_problems(
     problems: list[Problem], events: list[AuditEvent], names: set[str], notes: dict[int, str]
 ) -> list[PublicProblem]:
-    assignments = {
-        a.problem_id: a
-        for a in Assignment.objects.filter(problem__in=problems, is_current=True).prefetch_related("co_units")
-    }
-    accepted = {
-        c.problem_id: c
-        for c in ClosureApplication.objects.filter(problem__in=problems, decision=ClosureDecision.ACCEPTED).order_by(
-            "decided_at", "id"
-        )
-    }
+    # The co-units of each problem's current assignment, in one query over the link table.
+    co_offices: dict[int, list[str]] = {}
+    for problem_id, name in (
+        Assignment.co_units.through.objects.filter(assignment__problem__in=problems, assignment__is_current=True)
+        .order_by("unit__sort_order", "unit_id")
+        .values_list("assignment__problem_id", "unit__name")
+    ):
+        co_offices.setdefault(problem_id, []).append(name)
+    # What was done, read only when a problem has passed 验收.
+    accepted = (
+        {
+            c.problem_id: c
+            for c in ClosureApplication.objects.filter(
+                problem__in=problems, decision=ClosureDecision.ACCEPTED
+            ).order_by("decided_at", "id")
+        }
+        if any(p.status in (Status.FOLLOW_UP, Status.CLOSED) for p in problems)
+        else {}
+    )
     result = []
     for p in problems:
-        assignment = assignments.get(p.pk)
         progress = [
             (e.at, int(e.data.get("percent", 0)), notes.get(int(e.data.get("report") or 0), ""))
             for e in events
@@ -206,7 +218,7 @@ def _public_problems(
                 status_label=str(p.get_status_display()),
                 status_words=status_words(p.status),
                 office=p.lead_unit.name if p.lead_unit else "",
-                co_offices=[u.name for u in assignment.co_units.all()] if assignment else [],
+                co_offices=co_offices.get(p.pk, []),
                 deadline=p.deadline,
                 progress_percent=p.progress_percent,
                 progress=progress,
