@@ -11,8 +11,9 @@ with the opinion that reported it and the audit events its follow page reads (re
 chain of this database does not verify, which the page does not read.
 
 Then it starts two real WSGI servers — the app as deployed (`manage.py serve`, waitress, 8 threads) and the same
-Django stack serving a minimal view that makes the page's database calls (the rate-limit counters, the opinion
-by its code, the timeline's queries) and returns plain text, the ceiling for this stack — and measures with
+Django stack serving a minimal view that makes the page's database calls (the rate-limit counters, the opinion's
+kept page by its code, or with --rebuild the opinion and the timeline's queries) and returns plain text, the
+ceiling for this stack — and measures with
 `ab -k -c 8`. The public rate limits stay on (each request writes its counters, as in production) but are raised
 so that one client may send thousands of lookups: TAIZHANG_PUBLIC_RATES is set for both servers.
 """
@@ -200,18 +201,16 @@ def code(i: int) -> str:
 
 
 def minimal_track(request: Any) -> Any:
-    """The follow page's database calls (rate counters, the opinion by its code with its kept timeline, or the
-    timeline's queries when it is rebuilt) as plain text."""
+    """The follow page's database calls (the rate counters, the kept page looked up by its code — or, when it
+    is not current, the opinion and the timeline's queries) as plain text."""
     from django.http import HttpResponse
 
-    from taizhang.public.access import access_opinion_by_code
-    from taizhang.public.snapshots import timeline_for
+    from taizhang.public.access import access_page_by_code
 
-    opinion = access_opinion_by_code(request, request.GET.get("code", ""))
-    if opinion is None:
+    page = access_page_by_code(request, request.GET.get("code", ""))
+    if page is None:
         return HttpResponse("not found", status=404)
-    timeline = timeline_for(opinion)
-    return HttpResponse(f"{timeline.status_words} {len(timeline.steps)}", content_type="text/plain")
+    return HttpResponse(f"{page.timeline.status_words} {len(page.timeline.steps)}", content_type="text/plain")
 
 
 def serve_minimal(port: int) -> None:
