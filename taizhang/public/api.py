@@ -14,7 +14,7 @@ from taizhang.api_common import ERRORS, ErrorOut
 from taizhang.errors import ActionError
 from taizhang.imports.units import UnitResolver
 from taizhang.problems.forms import as_uploads
-from taizhang.public.access import access_opinion_by_code
+from taizhang.public.access import access_opinion_by_code, access_page_by_code
 from taizhang.public.actions import (
     MAX_PHOTOS,
     MAX_PLACE_CHARS,
@@ -23,7 +23,6 @@ from taizhang.public.actions import (
     public_units,
 )
 from taizhang.public.limits import Counter, client_ip
-from taizhang.public.snapshots import timeline_for
 from taizhang.public.timeline import PublicTimeline
 
 PUBLIC_ERRORS: dict[int, type[Schema]] = {**ERRORS, 429: ErrorOut}
@@ -165,10 +164,10 @@ def public_router() -> Router:
         description="查询码不存在和格式不对时返回相同的 404；查询过于频繁时返回 429。",
     )
     def track_opinion(request: HttpRequest, code: str) -> dict[str, Any]:
-        opinion = access_opinion_by_code(request, code)
-        if opinion is None:
+        page = access_page_by_code(request, code)
+        if page is None:
             raise Http404(gettext("没有查到与此查询码对应的反映，请核对后重新输入。"))
-        return _track_out(timeline_for(opinion))
+        return _track_out(page.timeline)
 
     @router.post(
         "/track/{code}/rating",
