@@ -12,7 +12,7 @@ from ninja import Router, Schema
 
 from taizhang.assessment.access import access_ranking_rows, scheme_version_for
 from taizhang.assessment.models import Scheme, SchemeVersion
-from taizhang.assessment.ranking import deduction_label, indicator_label
+from taizhang.assessment.ranking import deduction_label, indicator_label, lists
 from taizhang.errors import ActionError
 from taizhang.lib.scoring import PeriodInvalid, parse_period
 
@@ -70,4 +70,8 @@ def rankings(request: HttpRequest, scheme: int, period: str = "", version: int |
     labels.update({d["code"]: deduction_label(d["code"]) for d in chosen.definition["deductions"]})
     if not any(g["units"] for g in result["groups"]):
         result = {**result, "notice": gettext("本期间没有可显示的排名。")}
-    return {**result, "labels": labels}
+    honours = {
+        kind: [{k: row[k] for k in ("group", "unit_id", "unit", "rank", "score", "stars")} for row in rows]
+        for kind, rows in lists(result, chosen.definition).items()
+    }
+    return {**result, "labels": labels, "lists": honours}

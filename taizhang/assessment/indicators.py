@@ -232,12 +232,13 @@ def criticisms(units: list[int], w: Window) -> dict[int, int]:
 class Deduction:
     label: Promise
     count: Callable[[list[int], Window], dict[int, int]]
+    short: Promise  # in a table cell: 红灯2次 −4
 
 
 DEDUCTIONS: dict[str, Deduction] = {
-    "red_card": Deduction(_("红灯督办（每件）"), red_cards),
-    "reopened": Deduction(_("重办（每次）"), reopened),
-    "criticism": Deduction(_("通报批评（每次）"), criticisms),
+    "red_card": Deduction(_("红灯督办（每件）"), red_cards, _("红灯")),
+    "reopened": Deduction(_("重办（每次）"), reopened, _("重办")),
+    "criticism": Deduction(_("通报批评（每次）"), criticisms, _("通报")),
 }
 
 

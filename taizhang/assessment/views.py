@@ -23,6 +23,7 @@ from taizhang.assessment.export import write_ranking_xlsx
 from taizhang.assessment.forms import DEFAULT_DEFINITION, RATER_KIND_BY_LABEL, RatersForm, SchemeForm, SurveyForm
 from taizhang.assessment.indicators import DEDUCTIONS, INDICATORS
 from taizhang.assessment.models import Grade, Ranking, RaterKind, Scheme, Survey
+from taizhang.assessment.ranking import lists
 from taizhang.assessment.surveys import survey_counts, survey_public_url
 from taizhang.clock import today
 from taizhang.errors import ActionError
@@ -98,6 +99,7 @@ def ranking(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "result": result,
         "indicators": [(i["code"], INDICATORS[i["code"]], i["weight"]) for i in version.definition["indicators"]],
         "deductions": [(d["code"], DEDUCTIONS[d["code"]], d) for d in version.definition["deductions"]],
+        "lists": lists(result, version.definition) if result else None,
         "can_manage": can_manage(request.user),
         "versions": range(scheme.current_number, 0, -1),
         "suggested": _suggested_periods(version.definition["period_kind"]),
@@ -161,6 +163,7 @@ def published(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "scheme": ranking.version.scheme,
         "version": ranking.version,
         "result": result,
+        "lists": lists(result, definition),
         "indicators": [(i["code"], INDICATORS[i["code"]], i["weight"]) for i in definition["indicators"]],
         "deductions": [(d["code"], DEDUCTIONS[d["code"]], d) for d in definition["deductions"]],
     }

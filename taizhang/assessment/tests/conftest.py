@@ -54,12 +54,15 @@ SCHEME: dict[str, Any] = {
 
 @pytest.fixture
 def at() -> Iterator[Any]:
-    """at(month, day, hour=9): travel there (tick off), for the rest of the test unless moved again."""
+    """at(month, day, hour=9): travel there (tick off), for the rest of the test unless moved again; at(None):
+    back to the real clock (a browser test, whose live server and chromium keep their own time)."""
     travellers: list[Any] = []
 
-    def go(month: int, day: int, hour: int = 9) -> None:
+    def go(month: int | None, day: int = 1, hour: int = 9) -> None:
         if travellers:
             travellers.pop().stop()
+        if month is None:
+            return
         traveller = time_machine.travel(dt.datetime(2026, month, day, hour, tzinfo=SH), tick=False)
         traveller.start()
         travellers.append(traveller)

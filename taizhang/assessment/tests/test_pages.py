@@ -21,6 +21,7 @@ def test_the_leader_sees_every_unit_with_its_figures(cast: SimpleNamespace, ledg
     assert page.status_code == 200
     for name in ("基础教育股", "安全稳定股", "青溪县实验小学", "青溪县第一幼儿园", "按期办结率", "群众2 · 特邀0"):
         assert name in html
+    assert 'id="red-list"' in html and "黑榜（末位）" in html
     assert "末位" in html and "★★★★★" in html and "定稿" not in html  # the leader reads; the coordinator publishes
 
 
@@ -74,6 +75,8 @@ def test_the_api_answers_each_units_values_deductions_score_rank_and_stars(
     assert set(row["values"]["on_time_rate"]) == {"numerator", "denominator", "value"}
     assert row["deductions"]["criticism"] == {"count": 1, "points": 3.0}
     assert body["labels"]["red_card"] == "红灯督办（每件）"
+    assert [(r["unit"], r["rank"]) for r in body["lists"]["red"]] == [("安全稳定股", 1), ("青溪县实验小学", 1)]
+    assert [(r["group"], r["unit"]) for r in body["lists"]["black"]] == [("股室", "基础教育股")]
 
 
 def test_bad_input_to_the_api_is_a_chinese_4xx(cast: SimpleNamespace, ledger: Any, client: Client) -> None:
