@@ -27,7 +27,7 @@ from taizhang.assessment.ranking import lists
 from taizhang.assessment.surveys import survey_counts, survey_public_url
 from taizhang.clock import today
 from taizhang.errors import ActionError
-from taizhang.lib.scoring import PeriodInvalid, parse_period, period_containing, previous_period
+from taizhang.lib.scoring import PeriodInvalid, parse_period, period_containing
 from taizhang.public.poster import qr_svg
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
@@ -78,7 +78,8 @@ def scheme_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRespon
 def _period(request: AuthedHttpRequest, kind: str) -> tuple[Any, str]:
     text = request.GET.get("period", "").strip()
     if not text:
-        return previous_period(kind, today()) if kind != "custom" else period_containing(kind, today()), ""
+        # The running period, to date: what a leader opening the page wants to see first.
+        return period_containing(kind, today()), ""
     try:
         return parse_period(text), ""
     except PeriodInvalid as exc:
