@@ -26,6 +26,7 @@ from taizhang.demo.evidence import pdf_bytes, png_bytes
 from taizhang.demo.followup import follow_up_morning
 from taizhang.demo.instructions import instruct_and_reply, record_accountability
 from taizhang.demo.public import submit_public_opinions
+from taizhang.demo.reports import generate_demo_reports
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
 from taizhang.imports import jobs
 from taizhang.imports.models import ImportKind
@@ -123,6 +124,7 @@ class DemoLoader:
             next_sweep += DAY
         publish_demo_batches(self)  # 公示 of the problems the story closed and of those being fixed
         assess_demo(self)  # 考核: a scheme in two versions, last quarter's ranking published, a 民主评议
+        generate_demo_reports(self)  # last month's 通报, 台账 workbook and review pack, as the scheduler makes them
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
 
     def _supervise(self, minute: int) -> None:
