@@ -142,12 +142,12 @@ def problems_blocks(f: dict[str, Any]) -> list[Block]:
     else:
         blocks.append(Block("h2", "（一）没有超期未办结的问题"))
     if reopened:
-        blocks.append(Block("h2", f"（二）重办问题{len(reopened)}个"))
+        blocks.append(Block("h2", f"（二）重办过的问题{len(reopened)}个"))
         rows = [["问题编号", "问题摘要", "责任单位", "重办次数"]]
         rows += [[p["number"], p["title"], p["unit"], str(p["reopen_count"])] for p in reopened[:MAX_LISTED]]
         blocks.append(Block("table", rows=rows))
     else:
-        blocks.append(Block("h2", "（二）没有重办的问题"))
+        blocks.append(Block("h2", "（二）没有重办过的问题"))
     cards = [u for u in f["units"] if u["red_cards"]]
     if cards:
         listing = "、".join(f"{u['unit']}{u['red_cards']}件" for u in cards)
