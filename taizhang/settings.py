@@ -35,6 +35,25 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+def _audit_key() -> str:
+    """The key of the audit trail's MACs (taizhang.audit.events): from the environment, or generated once into the
+    data directory like the secret key. Whoever can write the database but not read this key cannot recompute
+    the chain after an edit; keep a copy with the anchors (docs/operations.md)."""
+    if key := os.environ.get("TAIZHANG_AUDIT_KEY"):
+        return key
+    path = VAR_DIR / "audit_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+TAIZHANG_AUDIT_KEY = _audit_key()
+# Daily anchors of the chain's head (taizhang.audit.anchors), one JSON line each, for safekeeping outside the system.
+TAIZHANG_AUDIT_ANCHORS = Path(os.environ.get("TAIZHANG_AUDIT_ANCHORS", VAR_DIR / "audit-anchors.jsonl"))
 DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -1,12 +1,20 @@
-"""Append events to the tamper-evident audit trail. Call only inside the action's transaction."""
+"""Append events to the tamper-evident audit trail. Call only inside the action's transaction.
+
+Each event's hash is an HMAC-SHA256, under settings.TAIZHANG_AUDIT_KEY (kept outside the database), of its content
+and the previous event's hash. Editing, inserting, deleting or swapping a row breaks a link; recomputing the chain
+after an edit needs the key; a deleted tail no longer meets the head row (AuditHead); and a restored old copy no
+longer holds the heads anchored since (taizhang.audit.anchors). verify_trail checks all of it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -39,7 +47,11 @@ def event_digest(event: AuditEvent) -> str:
         "prev": event.prev_hash,
     }
     raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hmac.new(audit_key(), raw.encode(), hashlib.sha256).hexdigest()
+
+
+def audit_key() -> bytes:
+    return str(settings.TAIZHANG_AUDIT_KEY).encode()
 
 
 def new_event(
@@ -101,11 +113,56 @@ def record_event(
 
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None]:
     """Walk the trail in order; return (events checked, first broken event or None)."""
-    prev = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
+    checked, broken, _last = _walk(AuditEvent.objects.all(), GENESIS, batch_size)
+    return checked, broken
+
+
+def _walk(events: Any, prev: str, batch_size: int = 5000) -> tuple[int, AuditEvent | None, AuditEvent | None]:
+    checked, last = 0, None
+    for event in events.order_by("id").iterator(chunk_size=batch_size):
         if event.prev_hash != prev or event_digest(event) != event.hash:
-            return checked, event
+            return checked, event, last
         prev = event.hash
         checked += 1
-    return checked, None
+        last = event
+    return checked, None, last
+
+
+@dataclass
+class Verification:
+    """What verify_trail found: how many events it checked, and every finding in words (empty: intact)."""
+
+    checked: int = 0
+    last_id: int = 0
+    last_hash: str = GENESIS
+    findings: list[str] = field(default_factory=list)
+    anchors: int = 0
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+
+def verify_trail(batch_size: int = 5000) -> Verification:
+    """The chain link by link, its end against the head row, and every anchor exported so far against the chain."""
+    from taizhang.audit.anchors import check_anchors
+
+    result = Verification()
+    checked, broken, last = _walk(AuditEvent.objects.all(), GENESIS, batch_size)
+    result.checked = checked
+    if last is not None:
+        result.last_id, result.last_hash = last.pk, last.hash
+    if broken is not None:
+        result.findings.append(
+            f"审计记录第 {broken.pk} 条校验失败（此前 {checked} 条完好）：记录被修改、插入、删除或调换了顺序。"
+        )
+        return result
+    head = AuditHead.objects.filter(pk=1).values_list("last_hash", flat=True).first() or GENESIS
+    if head != result.last_hash:
+        result.findings.append(
+            f"链尾与链头不符：链上最后一条是第 {result.last_id} 条，链头记录的却是另一条记录的哈希"
+            "——末尾的记录被删除，或链头被改动。"
+        )
+    result.anchors, problems = check_anchors(result)
+    result.findings += problems
+    return result

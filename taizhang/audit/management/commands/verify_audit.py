@@ -1,4 +1,5 @@
-"""Walk the audit trail and check every hash link; exits 1 at the first tampered or missing event."""
+"""Check the audit trail: every hash link, the chain's end against the head row, and every exported anchor.
+Exits 1, naming what it found, when anything is not intact."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from taizhang.audit.events import verify_chain
+from taizhang.audit.events import verify_trail
 
 
 class Command(BaseCommand):
-    help = "校验审计记录哈希链 (verify the tamper-evident audit trail)"
+    help = "校验审计记录哈希链、链头和锚点 (verify the tamper-evident audit trail)"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        checked, broken = verify_chain()
-        if broken is not None:
-            raise CommandError(f"审计记录第 {broken.pk} 条校验失败（此前 {checked} 条完好）：记录被修改或删除。")
-        self.stdout.write(self.style.SUCCESS(f"审计记录完好：共 {checked} 条，哈希链校验通过。"))
+        result = verify_trail()
+        if not result.intact:
+            raise CommandError("\n".join(result.findings))
+        anchors = f"，与 {result.anchors} 个锚点相符" if result.anchors else "（尚无锚点：运行 anchor_audit 导出）"
+        self.stdout.write(self.style.SUCCESS(f"审计记录完好：共 {result.checked} 条，哈希链校验通过{anchors}。"))
