@@ -22,8 +22,7 @@ def test_the_leader_sees_a_ranking_right_after_load_demo(db: Any, client: Client
     assert SurveyAnswer.objects.filter(via=AnswerVia.PUBLIC).count() > 300
     assert not SurveyRater.objects.filter(answered_at__isnull=True).exists()
     client.force_login(User.objects.get(username="leader"))
-    page = client.get("/assessment/").content.decode()
-    assert "作风建设季度考核" in page
+    assert "作风建设季度考核" in client.get("/assessment/").content.decode()
     page = client.get(f"/assessment/schemes/{scheme.pk}/ranking/")
     html = page.content.decode()
     assert page.status_code == 200
