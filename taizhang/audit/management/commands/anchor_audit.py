@@ -19,10 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--loop", type=int, metavar="SECONDS", help="每隔若干秒检查一次，直到被停止")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        while True:
+        if not options["loop"]:
             self.once(force=options["force"])
-            if not options["loop"]:
-                return
+            return
+        while True:  # a broken chain is reported on every round, and the loop goes on
+            try:
+                self.once(force=options["force"])
+            except CommandError as exc:
+                self.stderr.write(str(exc))
             time.sleep(options["loop"])
 
     def once(self, *, force: bool) -> None:
