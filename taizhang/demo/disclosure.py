@@ -98,12 +98,17 @@ def publish_demo_batches(loader: DemoLoader) -> None:
 
     published_at = loader.moment(-2 * DAY + 10 * 60)
     with travel_to(published_at):
-        fixing = Problem.objects.filter(status__in=actions.STATUSES_FOR_KIND[BatchKind.TO_FIX]).order_by(
-            "deadline", "id"
-        )
-        batch = actions.do_create_batch(actor=coordinator, title="第二批拟整改问题公示", kind=BatchKind.TO_FIX)
-        actions.do_add_problems(batch, list(fixing.values_list("pk", flat=True)[:TO_FIX_BATCH]), actor=coordinator)
         start = loader.day(-2)
+        fixing = Problem.objects.filter(status__in=actions.STATUSES_FOR_KIND[BatchKind.TO_FIX])
+        # Problems whose deadline is still ahead first: a 拟整改 公示 whose every 整改时限 has passed reads as a
+        # list of failures (the overdue ones are 督办's business), then the nearest overdue ones if too few.
+        chosen = list(fixing.filter(deadline__gte=start).order_by("deadline", "id").values_list("pk", flat=True))
+        chosen = chosen[:TO_FIX_BATCH]
+        if len(chosen) < TO_FIX_BATCH:
+            overdue = fixing.exclude(pk__in=chosen).order_by("-deadline", "id").values_list("pk", flat=True)
+            chosen += list(overdue[: TO_FIX_BATCH - len(chosen)])
+        batch = actions.do_create_batch(actor=coordinator, title="第二批拟整改问题公示", kind=BatchKind.TO_FIX)
+        actions.do_add_problems(batch, chosen, actor=coordinator)
         batch = actions.do_publish_batch(
             batch, actor=coordinator, starts_on=start, ends_on=start + dt.timedelta(days=7)
         )
