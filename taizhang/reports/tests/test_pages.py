@@ -6,7 +6,9 @@ import hashlib
 from types import SimpleNamespace
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.reports.models import GeneratedReport
@@ -76,3 +78,16 @@ def test_units_do_not_see_the_bureaus_reports(month: SimpleNamespace, cast: Simp
     refused = leader.post("/reports/generate/", {"period": "2026-11", "kind": ["bulletin"], "confirm": "1"})
     assert refused.status_code == 403 and GeneratedReport.objects.count() == 1
     assert _client(cast.coordinator).get("/reports/999999/download/").status_code == 404
+
+
+def test_the_archive_page_reads_in_a_fixed_number_of_queries(month: SimpleNamespace, cast: SimpleNamespace) -> None:
+    client = _client(cast.coordinator)
+    client.post("/reports/generate/", {"period": "2026-11", "kind": ["workbook", "review"], "confirm": "1"})
+    client.get("/reports/")  # the supervision configuration and the session warm
+    with CaptureQueriesContext(connection) as two:
+        client.get("/reports/")
+    client.post("/reports/generate/", {"period": "2026-11", "kind": ["workbook", "review"], "confirm": "1"})
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/reports/")
+    assert page.content.decode().count("/download/") == 4
+    assert len(four) == len(two) <= 8
