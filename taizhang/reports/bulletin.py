@@ -12,6 +12,7 @@ from taizhang.campaigns.models import Campaign
 from taizhang.intake.models import Channel
 from taizhang.lib.chinese_dates import chinese_date
 from taizhang.lib.report_docx import Block, OfficialReport
+from taizhang.problems.models import CategoryGroup
 from taizhang.reports.figures import GROUP_LABELS, NOT_TRIAGED, percent
 
 MAX_LISTED = 30  # problems listed by name under 存在问题; the rest are counted per unit
@@ -38,11 +39,18 @@ def _n(value: int, unit: str) -> str:
     return f"{value}{unit}"
 
 
+def group_parts(by_group: dict[str, int]) -> list[str]:
+    """The three groups the campaign speeches count by, a zero written as 0条; 其他 only where there is some."""
+    return [
+        f"{GROUP_LABELS[g]}{n}条" for g, n in by_group.items() if g != NOT_TRIAGED and (n or g != CategoryGroup.OTHER)
+    ]
+
+
 def opinions_sentence(f: dict[str, Any]) -> str:
     op = f["opinions"]
     if not op["total"]:
         return "本期未收到意见建议。"
-    parts = [f"{GROUP_LABELS[g]}{n}条" for g, n in op["by_group"].items() if g != NOT_TRIAGED and n]
+    parts = group_parts(op["by_group"])
     text = f"本期共收到意见建议{op['total']}条"
     if parts:
         text += "，其中" + "、".join(parts)
@@ -120,18 +128,21 @@ def ranking_blocks(f: dict[str, Any]) -> list[Block]:
     ]
 
 
+def _per_unit(problems: list[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p["unit"]] = counts.get(p["unit"], 0) + 1
+    return "、".join(f"{u}{n}个" for u, n in counts.items())
+
+
 def problems_blocks(f: dict[str, Any]) -> list[Block]:
     blocks: list[Block] = []
     overdue, reopened = f["overdue"], f["reopened"]
     if not overdue and not reopened and not f["red_cards"]:
         return [Block("p", "本期没有超期未办结、重办的问题，也没有发出红灯督办。")]
     if overdue:
-        per_unit: dict[str, int] = {}
-        for p in overdue:
-            per_unit[p["unit"]] = per_unit.get(p["unit"], 0) + 1
-        listing = "、".join(f"{u}{n}个" for u, n in per_unit.items())
         blocks.append(Block("h2", f"（一）超期未办结问题{len(overdue)}个"))
-        blocks.append(Block("p", f"按责任单位：{listing}。"))
+        blocks.append(Block("p", f"按责任单位：{_per_unit(overdue)}。"))
         rows = [["问题编号", "问题摘要", "责任单位", "整改时限", "超期天数"]]
         rows += [
             [p["number"], p["title"], p["unit"], p["deadline"], str(p["days_overdue"])] for p in overdue[:MAX_LISTED]
@@ -143,6 +154,7 @@ def problems_blocks(f: dict[str, Any]) -> list[Block]:
         blocks.append(Block("h2", "（一）没有超期未办结的问题"))
     if reopened:
         blocks.append(Block("h2", f"（二）重办过的问题{len(reopened)}个"))
+        blocks.append(Block("p", f"按责任单位：{_per_unit(reopened)}。"))
         rows = [["问题编号", "问题摘要", "责任单位", "重办次数"]]
         rows += [[p["number"], p["title"], p["unit"], str(p["reopen_count"])] for p in reopened[:MAX_LISTED]]
         blocks.append(Block("table", rows=rows))
@@ -200,7 +212,7 @@ def summary_text(f: dict[str, Any]) -> str:
     """The campaign summary's sentences: "共收集意见建议1593条，其中“四风”方面59条……；梳理形成问题N个……"."""
     op, s, r = f["opinions"], f["standing"], f["rates"]
     if op["total"]:
-        parts = [f"{GROUP_LABELS[g]}{n}条" for g, n in op["by_group"].items() if g != NOT_TRIAGED and n]
+        parts = group_parts(op["by_group"])
         text = f"共收集意见建议{op['total']}条" + ("，其中" + "、".join(parts) if parts else "")
         if op["by_group"][NOT_TRIAGED]:
             text += f"，另有{op['by_group'][NOT_TRIAGED]}条尚未立项"

@@ -104,6 +104,7 @@ def test_it_writes_the_months_bulletin_with_the_raw_rows_figures(month: SimpleNa
         assert f"{Channel(channel).label}{n}条" in text
     assert f"群众切身利益方面{want['by_group']['people_interests']}条" in text
     assert f"“四风”方面{want['by_group']['four_winds']}条" in text
+    assert f"服务群众“最后一公里”方面{want['by_group']['last_mile']}条" in text  # 0条, said as such
     assert f"尚未立项（待梳理或不予立项）{want['by_group']['none']}条" in text
     assert f"本期新立项问题{want['created']}个" in text and f"其中已销号{want['closed_in_month']}个" in text
     assert f"台账累计问题{want['total']}个，已销号{want['closed']}个" in text

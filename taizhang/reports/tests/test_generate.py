@@ -13,6 +13,7 @@ from django.core.management import call_command
 from docx import Document
 from openpyxl import load_workbook
 
+from taizhang.audit.events import verify_chain
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.errors import ActionError, NotAllowed
 from taizhang.reports.actions import do_generate_report, generate_due_reports
@@ -112,5 +113,17 @@ def test_a_month_without_data_is_an_honest_empty_report(cast: SimpleNamespace, a
 
 def test_the_summary_fills_its_sentences_from_data(month: SimpleNamespace) -> None:
     text = summary_text(compute(NOV))
-    assert text.startswith("共收集意见建议7条，其中“四风”方面1条、群众切身利益方面4条，另有2条尚未立项；")
-    assert "梳理形成问题5个，已整改销号2个，整改率40.0%（2/5）" in text
+    assert text.startswith(
+        "共收集意见建议7条，其中“四风”方面1条、群众切身利益方面4条、服务群众“最后一公里”方面0条，另有2条尚未立项；"
+    )
+    assert "梳理形成问题5个，已整改销号2个，整改率40.0%（2/5），尚未销号3个（其中超期1个）" in text
+
+
+def test_the_summary_covers_the_campaign_to_date(month: SimpleNamespace, cast: SimpleNamespace) -> None:
+    report = do_generate_report(ReportKind.SUMMARY, NOV, actor=cast.coordinator)
+    assert report is not None and report.sent_to == "上级活动办公室"
+    whole = compute(parse_report_period(start="2026-01-01", end="2026-11-30"))
+    assert summary_text(whole) in _text(report)
+    assert report.figures["period"]["starts_on"] == "2026-01-01"
+    assert "关于作风建设专项整治问题整改工作情况的报告" in _text(report)
+    assert verify_chain()[1] is None  # the audit trail still verifies with the generation events in it
