@@ -71,7 +71,12 @@ class SchemeForm(forms.Form):
                 label=str(deduction.label), min_value=0, max_value=100, decimal_places=2, required=False, initial=0
             )
             self.fields[f"cap_{code}"] = forms.DecimalField(
-                label=_("上限"), min_value=0, max_value=100, decimal_places=2, required=False, initial=0
+                label=_("%(name)s扣分上限") % {"name": deduction.short},
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                required=False,
+                initial=0,
             )
         for kind in RANKED_KINDS:
             self.fields[f"group_{kind}"] = forms.CharField(

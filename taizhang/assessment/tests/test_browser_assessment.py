@@ -1,5 +1,5 @@
 """考核 in a real browser: the leader reads the ranking at a desk (1280 px); a parent answers the 民主评议 on a
-phone (390×844) through the public link."""
+phone (390×844) through the public link; the coordinator's edit of the scheme is refused, then saved as version 2."""
 
 from __future__ import annotations
 
@@ -45,4 +45,16 @@ def test_the_leader_reads_the_ranking_and_a_parent_answers_on_a_phone(
     phone.screenshot(path=SCREENSHOTS / "assessment-03-survey-answered-phone.png", full_page=True)
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert SurveyAnswer.objects.filter(via="public").count() == 4 + 2  # the seeded two browsers, and this one
+
+    desk = site.new_page()
+    site.log_in(desk, "coord")
+    desk.goto(f"{site.url}/assessment/schemes/{ledger.version.scheme_id}/edit/")
+    desk.get_by_label("民主评议").fill("25")  # the weights now add up to 110
+    desk.get_by_role("button", name="保存方案").click()
+    expect(desk.locator(".errorlist").first).to_contain_text("各项指标权重之和须为 100，现为 110。")
+    desk.screenshot(path=SCREENSHOTS / "assessment-04-scheme-editor-refused.png", full_page=True)
+    desk.get_by_label("按期办结率").fill("10")
+    desk.get_by_label("修改说明").fill("民主评议权重调为25")
+    desk.get_by_role("button", name="保存方案").click()
+    expect(desk.locator("#ranking-caption")).to_contain_text("方案第2版")
     assert site.failed_assets == [] and site.foreign_requests() == []
