@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -33,13 +34,9 @@ class SchemeOut(Schema):
 
 @router.get("/schemes", response=list[SchemeOut], summary="考核方案（各方案现行版本）")
 def schemes(request: HttpRequest) -> list[dict[str, Any]]:
-    current = {
-        v.scheme_id: v
-        for v in SchemeVersion.objects.filter(scheme__in=Scheme.objects.all()).select_related("scheme")
-        if v.number == v.scheme.current_number
-    }
+    current = SchemeVersion.objects.filter(number=F("scheme__current_number")).select_related("scheme")
     out = []
-    for version in sorted(current.values(), key=lambda v: v.scheme_id):
+    for version in current.order_by("scheme_id"):
         d = version.definition
         out.append(
             {
