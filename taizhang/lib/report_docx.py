@@ -74,12 +74,32 @@ def _table(doc: Any, rows: Sequence[Sequence[str]]) -> None:
     doc.add_paragraph()
 
 
+def _page_number(section: Any) -> None:
+    """页码 as GB/T 9704 sets it: — 1 — centred at the foot of every page, in 宋体 四号."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("— "), "宋体", 14)
+    run = paragraph.add_run()
+    _font(run, "宋体", 14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    _font(paragraph.add_run(" —"), "宋体", 14)
+
+
 def render_report_docx(report: OfficialReport, out: IO[bytes]) -> None:
     doc: Any = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
+    _page_number(section)
     doc.core_properties.title = f"{report.number} {report.title}".strip()
     center = WD_ALIGN_PARAGRAPH.CENTER
     if report.header:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from docx import Document
+from docx.shared import RGBColor
 from openpyxl import load_workbook
 
 from taizhang.assessment import actions as assessment
@@ -89,6 +90,21 @@ def _docx_text(report: GeneratedReport) -> tuple[str, list[list[list[str]]]]:
     return "\n".join(p.text for p in doc.paragraphs), tables
 
 
+def _layout(report: GeneratedReport) -> None:
+    """The official-document conventions: 版头 red in 小标宋, 仿宋_GB2312 三号 body, 黑体 headings, 页码 field."""
+    doc = Document(io.BytesIO(report.file.open("rb").read()))
+    fonts = {p.text: (p.runs[0].font.name, p.runs[0].font.size.pt) for p in doc.paragraphs if p.runs}
+    header = doc.paragraphs[0].runs[0]
+    assert (header.text, header.font.name) == ("青溪县教育局", "方正小标宋简体")
+    assert header.font.color.rgb == RGBColor(0xE6, 0, 0x12)
+    assert fonts["关于2026年11月问题整改工作情况的通报"] == ("方正小标宋简体", 22)
+    assert fonts["一、总体情况"] == ("黑体", 16)
+    assert fonts["2026年12月1日"] == ("仿宋_GB2312", 16)
+    assert all(size == 16 for name, size in fonts.values() if name == "仿宋_GB2312")
+    assert 'w:instrText xml:space="preserve">PAGE<' in doc.sections[0].footer._element.xml
+    assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].top_margin.mm) == 37
+
+
 def test_it_writes_the_months_bulletin_with_the_raw_rows_figures(month: SimpleNamespace) -> None:
     want = expected()
     assert want["overdue"] and want["reopened"] and want["red"]  # the data set exercises every section
@@ -97,6 +113,7 @@ def test_it_writes_the_months_bulletin_with_the_raw_rows_figures(month: SimpleNa
     text, tables = _docx_text(report)
     assert "青教整通〔2026〕1号" in text and "关于2026年11月问题整改工作情况的通报" in text
     assert text.rstrip().endswith("2026年12月1日")
+    _layout(report)
     for heading in ("一、总体情况", "二、各单位情况", "三、存在问题", "四、下一步工作"):
         assert heading in text
     assert f"本期共收到意见建议{want['opinions']}条" in text
