@@ -155,11 +155,12 @@ def do_generate_report(
 
 def generate_due_reports(on: dt.date | None = None) -> list[GeneratedReport]:
     """The scheduler's run: the monthly reports of the month that has just ended, once. Never a past month: a
-    campaign on its hundredth day gets last month's reports, not one per month it has run. Nothing before any
-    campaign began."""
+    campaign on its hundredth day gets last month's reports, not one per month it has run. Nothing for a month in
+    which no campaign ran."""
     period = last_complete_month(on or today())
-    if not Campaign.objects.filter(starts_on__lte=period.ends_on).exists():
-        return []
+    running = Campaign.objects.filter(starts_on__lte=period.ends_on, ends_on__gte=period.starts_on)
+    if not running.exists():
+        return []  # no campaign ran in that month: nothing to report on (a finished campaign stops its bulletins)
     made = []
     for kind in SCHEDULED_KINDS:
         try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 from docx import Document
-from docx.shared import RGBColor
+from docx.shared import Pt, RGBColor
 from openpyxl import load_workbook
 
 from taizhang.assessment import actions as assessment
@@ -93,16 +93,18 @@ def _docx_text(report: GeneratedReport) -> tuple[str, list[list[list[str]]]]:
 def _layout(report: GeneratedReport) -> None:
     """The official-document conventions: 版头 red in 小标宋, 仿宋_GB2312 三号 body, 黑体 headings, 页码 field."""
     doc = Document(io.BytesIO(report.file.open("rb").read()))
-    fonts = {p.text: (p.runs[0].font.name, p.runs[0].font.size.pt) for p in doc.paragraphs if p.runs}
+    fonts = {p.text: (p.runs[0].font.name, p.runs[0].font.size) for p in doc.paragraphs if p.runs}
     header = doc.paragraphs[0].runs[0]
     assert (header.text, header.font.name) == ("青溪县教育局", "方正小标宋简体")
     assert header.font.color.rgb == RGBColor(0xE6, 0, 0x12)
-    assert fonts["关于2026年11月问题整改工作情况的通报"] == ("方正小标宋简体", 22)
-    assert fonts["一、总体情况"] == ("黑体", 16)
-    assert fonts["2026年12月1日"] == ("仿宋_GB2312", 16)
-    assert all(size == 16 for name, size in fonts.values() if name == "仿宋_GB2312")
+    assert fonts["关于2026年11月问题整改工作情况的通报"] == ("方正小标宋简体", Pt(22))
+    assert fonts["一、总体情况"] == ("黑体", Pt(16))
+    assert fonts["2026年12月1日"] == ("仿宋_GB2312", Pt(16))
+    assert all(size == Pt(16) for name, size in fonts.values() if name == "仿宋_GB2312")
     assert 'w:instrText xml:space="preserve">PAGE<' in doc.sections[0].footer._element.xml
-    assert round(doc.sections[0].page_width.mm) == 210 and round(doc.sections[0].top_margin.mm) == 37
+    section = doc.sections[0]
+    assert section.page_width is not None and section.top_margin is not None
+    assert (round(section.page_width.mm), round(section.top_margin.mm)) == (210, 37)
 
 
 def test_it_writes_the_months_bulletin_with_the_raw_rows_figures(month: SimpleNamespace) -> None:

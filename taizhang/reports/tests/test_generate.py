@@ -3,6 +3,7 @@ month just ended once and never a past month; bad periods are refused in Chinese
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from types import SimpleNamespace
@@ -66,9 +67,14 @@ def test_the_command_makes_last_months_reports_once(month: SimpleNamespace, at: 
     assert AuditEvent.objects.filter(verb=Verb.REPORT_GENERATED, actor_name="系统").count() == 3
 
 
-def test_the_scheduler_makes_nothing_before_any_campaign(cast: SimpleNamespace, at: Any) -> None:
-    cast.campaign.starts_on = cast.campaign.starts_on.replace(month=12)
-    cast.campaign.save(update_fields=["starts_on"])
+@pytest.mark.parametrize(("starts", "ends"), [((12, 1), (12, 31)), ((1, 1), (10, 31))])
+def test_the_scheduler_makes_nothing_for_a_month_without_a_campaign(
+    cast: SimpleNamespace, at: Any, starts: tuple[int, int], ends: tuple[int, int]
+) -> None:
+    campaign = cast.campaign
+    campaign.starts_on = dt.date(2026, *starts)
+    campaign.ends_on = dt.date(2026, *ends)
+    campaign.save(update_fields=["starts_on", "ends_on"])
     at(12, 5, 7)
     assert generate_due_reports() == []
     assert not GeneratedReport.objects.exists()
