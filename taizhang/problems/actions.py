@@ -258,10 +258,21 @@ def do_assign_problem(
     problem.kind = kind
     problem.deadline = deadline
     problem.assigned_at = assignment.assigned_at
+    problem.signed_at = None  # a new assignment is signed for anew
     _start_supervision_round(problem, deadline, kind)
     _save(
         problem,
-        ["status", "lead_unit", "responsible_person", "measures", "kind", "deadline", "assigned_at", *ROUND_FIELDS],
+        [
+            "status",
+            "lead_unit",
+            "responsible_person",
+            "measures",
+            "kind",
+            "deadline",
+            "assigned_at",
+            "signed_at",
+            *ROUND_FIELDS,
+        ],
     )
     co_names = "、".join(u.name for u in co_units)
     record_event(
@@ -317,9 +328,10 @@ def do_sign_problem(problem: Problem, *, actor: User, expected_version: int | No
     problem = _lock(problem, expected_version)
     _require_lead_unit(actor, problem, pgettext("refused action", "签收"))
     problem.status = next_status(problem.status, Step.SIGN)
+    problem.signed_at = now()
     problem.plan_due_on = plan_due(problem.category_id, problem.kind, today())
     problem.next_check_at = now()  # the plan clock starts: let the scheduler look again
-    _save(problem, ["status", "plan_due_on", "next_check_at"])
+    _save(problem, ["status", "signed_at", "plan_due_on", "next_check_at"])
     record_event(
         Verb.PROBLEM_SIGNED,
         actor=actor,
@@ -380,8 +392,9 @@ def do_return_problem(problem: Problem, *, actor: User, reason: str, expected_ve
     problem = _lock(problem, expected_version)
     _require_lead_unit(actor, problem, pgettext("refused action", "退单"))
     problem.status = next_status(problem.status, Step.RETURN)
+    problem.returned_count += 1
     problem.next_check_at = None  # back with the coordinator: the ladder stops until it is assigned again
-    _save(problem, ["status", "next_check_at"])
+    _save(problem, ["status", "returned_count", "next_check_at"])
     record_event(
         Verb.PROBLEM_RETURNED,
         actor=actor,

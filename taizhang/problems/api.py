@@ -375,6 +375,16 @@ class LedgerQuery(Schema):
     campaign: str | None = Field(None, description="活动 id")
     overdue: str | None = Field(None, description="仅超期：true / on / 1")
     light: str | None = Field(None, description="状态灯：red / yellow / green")
+    kind: str | None = Field(None, description="整改类型：immediate / time_limited / long_term，none 为未交办")
+    group: str | None = Field(None, description="问题归类：four_winds / people_interests / last_mile / other")
+    term: str | None = Field(
+        None,
+        description="口径（见 docs/glossary.md）：open / active / done / closed / overdue / due / done_on_time / "
+        "ever_done / reopened / assigned_ever / returned / self_found / sign_due / signed_on_time / followed_up / "
+        "follow_up_verified",
+    )
+    created_from: str | None = Field(None, description="立项日期自（YYYY-MM-DD，北京时间）")
+    created_to: str | None = Field(None, description="立项日期至（YYYY-MM-DD，北京时间）")
     deadline_from: str | None = Field(None, description="整改时限自（YYYY-MM-DD）")
     deadline_to: str | None = Field(None, description="整改时限至（YYYY-MM-DD）")
     sort: str | None = Field(

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import zoneinfo
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +75,27 @@ class RectificationKind(models.TextChoices):
     LONG_TERM = "long_term", _("长期坚持")
 
 
+class LocalDayEnd(models.Func):
+    """The first moment after a date column's day in the bureau's time zone (TIME_ZONE), as a datetime: `at <
+    LocalDayEnd("deadline")` is "on or before the deadline, as a Beijing date" without converting every row's time
+    (which on SQLite is a Python call per row)."""
+
+    output_field = models.DateTimeField()
+    arity = 1
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL and others
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql} + 1)::timestamp AT TIME ZONE %s)", [*params, settings.TIME_ZONE]
+
+    def as_sqlite(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        # SQLite keeps datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]', which compares as text. The zone's
+        # offset is taken once: exact for zones without summer time, such as Asia/Shanghai.
+        sql, params = compiler.compile(self.source_expressions[0])
+        offset = dt.datetime(2000, 1, 1, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset() or dt.timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        return f"datetime({sql}, '+1 day', '{-minutes:+d} minutes')", params
+
+
 def is_overdue(status: str, deadline: dt.date | None, on: dt.date) -> bool:
     """`Term.overdue` for values already read (a loaded row, an export row)."""
     return deadline is not None and status in ACTIVE_STATUSES and deadline < on
@@ -120,7 +142,7 @@ class Term:
     def done_on_time() -> Q:
         """按期办结: 办结, and 验收 passed (closed_at, the 销号 decision) on or before the deadline of the current
         round, both as Beijing dates. A problem without a deadline is neither on time nor late."""
-        return Q(status__in=DONE_STATUSES, deadline__isnull=False, closed_at__date__lte=F("deadline"))
+        return Q(status__in=DONE_STATUSES, deadline__isnull=False, closed_at__lt=LocalDayEnd("deadline"))
 
     @staticmethod
     def due(on: dt.date) -> Q:
@@ -145,10 +167,9 @@ class Term:
 
     @staticmethod
     def returned() -> Q:
-        """退单过 (回退, returned): a lead unit returned it (退单) at least once, as the audit trail records."""
-        from taizhang.audit.models import AuditEvent, Verb
-
-        return Q(Exists(AuditEvent.objects.filter(problem=OuterRef("pk"), verb=Verb.PROBLEM_RETURNED)))
+        """退单过 (回退, returned): a lead unit returned it (退单) at least once (returned_count, kept by
+        do_return_problem beside its audit event)."""
+        return Q(returned_count__gt=0)
 
     @staticmethod
     def self_found() -> Q:
@@ -157,28 +178,15 @@ class Term:
 
     @staticmethod
     def signed() -> Q:
-        """已签收: the lead unit signed for its current assignment (a 签收 at or after the 交办时间). A problem
+        """已签收: the lead unit signed for its current assignment (signed_at, cleared at each 交办). A problem
         brought in from an old 台账 was never signed for here and is not counted."""
-        from taizhang.audit.models import AuditEvent, Verb
-
-        signs = AuditEvent.objects.filter(
-            problem=OuterRef("pk"), verb=Verb.PROBLEM_SIGNED, at__gte=OuterRef("assigned_at")
-        )
-        return Q(Exists(signs))
+        return Q(signed_at__isnull=False)
 
     @staticmethod
     def signed_on_time() -> Q:
         """签收及时 (signed on time): signed for the current assignment on or before its 签收时限 (sign_due_on),
         as a Beijing date."""
-        from taizhang.audit.models import AuditEvent, Verb
-
-        signs = AuditEvent.objects.filter(
-            problem=OuterRef("pk"),
-            verb=Verb.PROBLEM_SIGNED,
-            at__gte=OuterRef("assigned_at"),
-            at__date__lte=OuterRef("sign_due_on"),
-        )
-        return Q(Exists(signs))
+        return Q(signed_at__isnull=False, sign_due_on__isnull=False, signed_at__lt=LocalDayEnd("sign_due_on"))
 
     @staticmethod
     def sign_due(on: dt.date) -> Q:
@@ -276,6 +284,10 @@ class Problem(models.Model):
     latest_progress = models.TextField(_("整改进展"), blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    # Written by the sign and return actions with their audit events, so the vocabulary's 签收及时 and 回退 are
+    # column tests rather than a search of the audit trail per problem.
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True, help_text=_("本次交办的签收时间"))
+    returned_count = models.PositiveIntegerField(_("退单次数"), default=0)
     responsible_leader = models.CharField(_("责任领导"), max_length=50, blank=True)
     remarks = models.TextField(_("备注"), blank=True)
     # A problem brought in from an existing 整改台账: the file, row, every column as written, and the flags.
