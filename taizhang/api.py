@@ -24,6 +24,7 @@ from taizhang.accounts.api import units_router, users_router
 from taizhang.accounts.auth import API_AUTH
 from taizhang.assessment.api import router as assessment_router
 from taizhang.api_common import JsonOrFormParser
+from taizhang.dashboard.api import router as dashboard_router
 from taizhang.disclosure.api import router as disclosure_router
 from taizhang.errors import ActionError
 from taizhang.i18n import chinese_active
@@ -145,6 +146,7 @@ api.add_router("/notifications", inbox_router)
 api.add_router("/units", units_router)
 api.add_router("/users", users_router)
 api.add_router("/categories", categories_router)
+api.add_router("/dashboard", dashboard_router)
 api.add_router("/public", public_router())
 api.add_router("/public/disclosures", disclosure_router)
 api.add_router("/assessment", assessment_router)

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "taizhang.followup",
     "taizhang.assessment",
     "taizhang.reports",
+    "taizhang.dashboard",
     "taizhang.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("manage/disclosures/", include("taizhang.disclosure.urls")),
     path("assessment/", include("taizhang.assessment.urls")),
     path("reports/", include("taizhang.reports.urls")),
+    path("dashboard/", include("taizhang.dashboard.urls")),
     path("", include("taizhang.assessment.public_urls")),
     path("", include("taizhang.disclosure.public_urls")),
     path("", include("taizhang.public.urls")),

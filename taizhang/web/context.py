@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_read_disclosures": can_read_batches(user),
         "can_follow_up": user.role in CALLERS,
         "can_open_admin": user.is_active and user.is_staff,
+        # The dashboard is scoped like the ledger, so anyone may open it; the menu offers it to those who steer.
+        "can_see_dashboard": user.role in ("leader", "coordinator", "discipline", "admin"),
         "calendar_missing_years": _calendar_missing_years(user),
     }
 
