@@ -124,7 +124,6 @@ class DemoLoader:
             next_sweep += DAY
         publish_demo_batches(self)  # 公示 of the problems the story closed and of those being fixed
         assess_demo(self)  # 考核: a scheme in two versions, last quarter's ranking published, a 民主评议
-        generate_demo_reports(self)  # last month's 通报, 台账 workbook and review pack, as the scheduler makes them
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))
 
     def _supervise(self, minute: int) -> None:
@@ -133,6 +132,7 @@ class DemoLoader:
         unit); units sign four in five and answer two in three of the 督办 documents they received before."""
         with travel_to(self.moment(minute)):
             sweep()
+            generate_demo_reports(self)  # on a month's first morning: last month's 通报, 台账 workbook, review pack
             yesterday = self.moment(minute) - dt.timedelta(hours=12)
             # People open their inbox: what came before yesterday has been read, so a newcomer's first login shows
             # the last day's messages unread, not ten weeks of them.

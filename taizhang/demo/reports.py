@@ -1,6 +1,7 @@
-"""The demo's 通报与报表: on the load day the scheduler's monthly run (generate_reports) has made last month's 通报,
-台账 workbook and management review pack — through the same action, as 系统, dated the load day; only last month,
-however long the story ran."""
+"""The demo's 通报与报表: every story morning the report scheduler (generate_reports) runs beside the 督办 sweep, so
+on the first morning of each month it makes the month just ended its 通报, 台账 workbook and review pack — through
+the same action, as 系统, dated that morning and computed from the ledger as it stood then. None is made later for
+an earlier month, and a load on the first of a month leaves last month's to the running scheduler."""
 
 from __future__ import annotations
 
@@ -13,5 +14,7 @@ if TYPE_CHECKING:
 
 
 def generate_demo_reports(loader: DemoLoader) -> None:
-    made = generate_due_reports(loader.story.anchor)
-    loader.report(f"通报与报表：{len(made)}份（{'、'.join(r.get_kind_display() for r in made)}）")
+    made = generate_due_reports()
+    if made:
+        names = "、".join(f"{r.get_kind_display()}（{r.period_key}）" for r in made)
+        loader.report(f"已生成通报与报表：{names}")
