@@ -91,9 +91,29 @@ class LocalDayEnd(models.Func):
         # SQLite keeps datetimes as UTC text 'YYYY-MM-DD HH:MM:SS[.ffffff]', which compares as text. The zone's
         # offset is taken once: exact for zones without summer time, such as Asia/Shanghai.
         sql, params = compiler.compile(self.source_expressions[0])
-        offset = dt.datetime(2000, 1, 1, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset() or dt.timedelta()
-        minutes = int(offset.total_seconds() // 60)
-        return f"datetime({sql}, '+1 day', '{-minutes:+d} minutes')", params
+        return f"datetime({sql}, '+1 day', '{-_utc_offset_minutes():+d} minutes')", params
+
+
+class LocalDate(models.Func):
+    """A datetime column's date in the bureau's time zone, computed by the database itself (Django's TruncDate
+    calls Python for every row on SQLite): for counting by day, week or month over 100,000 rows."""
+
+    output_field = models.DateField()
+    arity = 1
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:  # PostgreSQL and others
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE %s)::date", [*params, settings.TIME_ZONE]
+
+    def as_sqlite(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"date({sql}, '{_utc_offset_minutes():+d} minutes')", params
+
+
+def _utc_offset_minutes() -> int:
+    """TIME_ZONE's offset, taken once: exact for zones without summer time, such as Asia/Shanghai."""
+    offset = dt.datetime(2000, 1, 1, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)).utcoffset() or dt.timedelta()
+    return int(offset.total_seconds() // 60)
 
 
 def is_overdue(status: str, deadline: dt.date | None, on: dt.date) -> bool:
