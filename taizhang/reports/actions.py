@@ -45,13 +45,17 @@ class Rendered:
     doc_number: str = ""
 
 
-def take_bulletin_number(year: int, prefix: str) -> str:
-    """The next 通报 number of the year; the counter row stays locked until the transaction ends, so numbers are
-    gapless and never issued twice."""
+def lock_reports(year: int) -> BulletinCounter:
+    """One generation at a time: the year's 通报 counter row stays locked until the transaction ends, so versions
+    are counted after any other generation has committed, and 通报 numbers are gapless and never issued twice."""
     counter, _created = BulletinCounter.objects.select_for_update().get_or_create(year=year)
+    return counter
+
+
+def take_bulletin_number(counter: BulletinCounter, prefix: str) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return f"{prefix}〔{year}〕{counter.last_number}号"
+    return f"{prefix}〔{counter.year}〕{counter.last_number}号"
 
 
 def _headline(f: dict[str, Any]) -> dict[str, Any]:
@@ -67,12 +71,12 @@ def campaign_to_date(period: Period) -> Period:
     return Period(campaign.starts_on, period.ends_on, f"{campaign.starts_on.isoformat()}~{period.ends_on.isoformat()}")
 
 
-def render(kind: str, period: Period, on: dt.date) -> Rendered:
+def render(kind: str, period: Period, on: dt.date, counter: BulletinCounter) -> Rendered:
     out = io.BytesIO()
     issuer = docs.Issuer.current(period.ends_on)
     if kind == ReportKind.BULLETIN:
         f = compute(period, on)
-        number = take_bulletin_number(on.year, issuer.prefix)
+        number = take_bulletin_number(counter, issuer.prefix)
         render_report_docx(docs.bulletin(f, issuer, number, on), out)
         return Rendered(out.getvalue(), _headline(f), number)
     if kind == ReportKind.SUMMARY:
@@ -102,12 +106,13 @@ def do_generate_report(
     With `only_first`, nothing is done when any version exists already (the scheduler's idempotence)."""
     _require_generator(actor)
     kind = ReportKind(kind)
+    on = today()
+    counter = lock_reports(on.year)
     existing = GeneratedReport.objects.filter(kind=kind, period_key=period.key)
     last = existing.aggregate(v=Max("version"))["v"] or 0
     if only_first and last:
         return None
-    on = today()
-    rendered = render(kind, period, on)
+    rendered = render(kind, period, on, counter)
     ext = KIND_FORMAT[kind]
     version = last + 1
     report = GeneratedReport(
