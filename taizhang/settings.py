@@ -36,6 +36,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+
 def _audit_key() -> str:
     """The key of the audit trail's MACs (taizhang.audit.events): from the environment, or generated once into the
     data directory like the secret key. Whoever can write the database but not read this key cannot recompute
@@ -150,6 +151,14 @@ TEMPLATES = [
 DATABASES = {"default": parse_database_url(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'taizhang.sqlite3'}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Password logins go through the lockout (taizhang.accounts.lockout): 5 attempts an account, 30 failures an address.
+AUTHENTICATION_BACKENDS = ["taizhang.accounts.lockout.LockoutBackend"]
+TAIZHANG_LOGIN_LOCKOUT = {
+    "account_attempts": int(os.environ.get("TAIZHANG_LOGIN_ATTEMPTS", "5")),
+    "ip_failures": int(os.environ.get("TAIZHANG_LOGIN_IP_FAILURES", "30")),
+    "window_minutes": 30,
+    "lock_minutes": int(os.environ.get("TAIZHANG_LOGIN_LOCK_MINUTES", "30")),
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]

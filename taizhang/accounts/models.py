@@ -121,3 +121,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginThrottle(models.Model):
+    """Password attempts against one account, or failures from one address, in the current 30-minute window
+    (taizhang.accounts.lockout). `key` is `account:<username>` or `ip:<keyed hash>`, never an address in clear."""
+
+    key = models.CharField(max_length=200, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录限制")
+        verbose_name_plural = _("登录限制")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"

@@ -66,6 +66,12 @@ class Verb(models.TextChoices):
     SURVEY_CLOSED = "survey_closed", _("结束民主评议")
     # 通报与报表 (taizhang.reports)
     REPORT_GENERATED = "report_generated", _("生成通报报表")
+    # 登录 (taizhang.accounts.lockout)
+    LOGIN_SUCCEEDED = "login_succeeded", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGIN_LOCKED = "login_locked", _("登录锁定")
+    LOGIN_REFUSED = "login_refused", _("锁定期间尝试登录")
+    LOGIN_UNLOCKED = "login_unlocked", _("解除登录锁定")
 
 
 class AuditEvent(models.Model):

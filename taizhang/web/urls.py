@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from taizhang.accounts.forms import LoginForm
 from taizhang.intake import import_views
 from taizhang.intake import views as intake_views
 from taizhang.problems import print_views
@@ -10,7 +11,7 @@ from taizhang.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("todo/", views.todo, name="todo"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("opinions/new/", intake_views.opinion_new, name="opinion_new"),
     path("opinions/import/", import_views.opinion_import, name="opinion_import"),
