@@ -22,6 +22,10 @@
     return function (text) {
       var lines = [];
       for (var i = 0; i < text.length; i += size) lines.push(text.slice(i, i + size));
+      if (lines.length > 1 && lines[lines.length - 1].length === 1) {
+        var last = lines.pop();  // a lone closing bracket or character joins the line before it
+        lines[lines.length - 1] += last;
+      }
       return lines.join("\n");
     };
   }
@@ -114,7 +118,7 @@
     option.series = [
       { name: spec.series[0], type: "bar", data: column(spec, 0), barMaxWidth: 28 },
       { name: spec.series[1], type: "line", data: column(spec, 1), symbolSize: 6, itemStyle: { color: "#b71c1c" } },
-      { name: spec.series[2], type: "line", data: column(spec, 2), symbolSize: 6, lineStyle: { type: "dashed" } }
+      { name: spec.series[2], type: "line", data: column(spec, 2), symbolSize: 6, itemStyle: { color: "#2e7d32" }, lineStyle: { type: "dashed" } }
     ];
     return option;
   }
