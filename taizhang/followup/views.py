@@ -18,6 +18,7 @@ from taizhang.followup.models import Rating, Review
 from taizhang.intake.models import Opinion
 from taizhang.problems.access import access_problem_by_id
 from taizhang.public.access import access_opinion_by_code
+from taizhang.public.forms import TrackForm
 from taizhang.public.limits import RateLimited
 from taizhang.public.snapshots import timeline_for
 from taizhang.web.http import AuthedHttpRequest, report_action_error
@@ -117,10 +118,16 @@ def public_rate(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             status = report_action_error(request, form, exc)
         else:
-            response = render(request, "public/track.html", {"timeline": timeline_for(opinion), "rated": True})
+            context = {"timeline": timeline_for(opinion), "rated": True, "form": _code_form(opinion)}
+            response = render(request, "public/track.html", context)
             response["Cache-Control"] = "no-store"
             return response
-    context = {"timeline": timeline_for(opinion), "rating_form": form}
+    context = {"timeline": timeline_for(opinion), "rating_form": form, "form": _code_form(opinion)}
     response = render(request, "public/track.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _code_form(opinion: Opinion) -> TrackForm:
+    """The lookup box above the timeline keeps the reporter's code after they rate."""
+    return TrackForm(initial={"code": opinion.receipt_code})

@@ -126,7 +126,11 @@ def mask_public_text(text: str, *, names: Iterable[str] = (), redactions: Iterab
     """What a public page may print of free text: mask_text, then every known name (the reporters'), names that
     follow 学生/家长/举报人…, class identifiers, and last the words a person chose to hide (redactions)."""
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
-        text = text.replace(name, mask_phone(name) if name.replace("-", "").isdigit() else mask_name(name))
+        if name.replace("-", "").isdigit():
+            masked = mask_phone(name)
+        else:
+            masked = mask_email(name) if "@" in name else mask_name(name)
+        text = text.replace(name, masked)
     text = mask_text(text)
     text = _MOBILE_SPACED.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     text = _CLASS_ID.sub(CLASS_MASK, text)

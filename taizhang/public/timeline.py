@@ -14,7 +14,7 @@ from taizhang.accounts.models import Unit
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.i18n import message_date
 from taizhang.intake.models import DismissReason, Opinion, OpinionLink, OpinionStatus
-from taizhang.lib.masking import mask_public_text
+from taizhang.lib.masking import mask_public_text, names_in
 from taizhang.problems.models import (
     Assignment,
     ClosureApplication,
@@ -101,7 +101,7 @@ class PublicTimeline:
 def _scrub(text: str, names: set[str]) -> str:
     """Free text staff wrote (an answer, a closure summary) as a public page may print it: phones, ID numbers,
     classes and pupils masked, and the reporters' own names and phones wherever staff wrote them."""
-    return mask_public_text(text, names=names)
+    return mask_public_text(text, names=names | names_in(text))
 
 
 def public_timeline(opinion: Opinion) -> PublicTimeline:
@@ -110,14 +110,14 @@ def public_timeline(opinion: Opinion) -> PublicTimeline:
     # This reporter's and every co-reporter's name and phone, masked wherever staff wrote them. (An OR across the
     # link join scanned every opinion: 13 ms at 100,000; both sides on the primary key use its index.)
     linked = OpinionLink.objects.filter(problem__in=problems).values("opinion_id")
-    names = {
-        value
-        for pair in Opinion.objects.filter(Q(pk=opinion.pk) | Q(pk__in=linked)).values_list(
-            "reporter_name", "reporter_phone"
-        )
-        for value in pair
-        if value
-    }
+    names: set[str] = set()
+    for name, phone, email, text in Opinion.objects.filter(Q(pk=opinion.pk) | Q(pk__in=linked)).values_list(
+        "reporter_name", "reporter_phone", "reporter_email", "text"
+    ):
+        names |= {value for value in (name, phone, email) if value}
+        names |= names_in(text)  # a pupil named after a cue (学生陈小虎) is hidden where staff write him bare too
+    for problem in problems:
+        names |= names_in(f"{problem.title}\n{problem.description}\n{problem.measures}")
     events = list(
         AuditEvent.objects.filter(
             Q(opinion=opinion, verb__in=OPINION_VERBS) | Q(problem__in=problems, verb__in=PROBLEM_VERBS)

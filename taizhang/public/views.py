@@ -86,7 +86,8 @@ def track_opinion(request: HttpRequest) -> HttpResponse:
     except RateLimited as exc:
         return limited(request, exc, "public/track.html", {"form": TrackForm()})
     if page is None:
-        return render(request, "public/track.html", {"form": TrackForm(), "not_found": True}, status=404)
+        # The code stays in the box, so a mistyped character is corrected instead of the whole code retyped.
+        return render(request, "public/track.html", {"form": form, "not_found": True}, status=404)
     context = {"form": form, "timeline": page.timeline, "timeline_html": page.html}
     return _private(render(request, "public/track.html", context))
 

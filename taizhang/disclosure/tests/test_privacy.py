@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 from django.test import Client
 
 from taizhang.disclosure.models import BatchKind
@@ -61,11 +60,6 @@ def test_the_preview_is_masked_like_the_publication(client: Client, cast: Simple
         assert not [s for s in SECRETS if s in body], url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the follow page masks the reporters' names but not a pupil named bare in staff text "
-    "(陈小虎已复课), which 公示 masks through names_in: public/timeline.py, not this helper's to change",
-)
 def test_the_follow_page_hides_a_pupil_named_in_the_result(client: Client, cast: SimpleNamespace) -> None:
     code = planted_problem(cast, closed=True).opinions.get().receipt_code
     assert STUDENT not in client.get(f"/track/?code={code}").content.decode()

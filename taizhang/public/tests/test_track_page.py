@@ -28,6 +28,7 @@ def comparable(response: Any) -> str:
     switch's way back)."""
     html = response.content.decode()
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r'id="code" name="code" value="[^"]*"', "", html)  # the typed code, kept in the box
     return re.sub(r'name="next" value="[^"]*"', "", html)
 
 
@@ -170,3 +171,9 @@ def test_it_shows_only_the_progress_notes_the_unit_made_public_and_masks_them(
     body = client.get(f"/api/v1/public/track/{code_of(problem)}", REMOTE_ADDR="198.51.100.9").json()
     notes = [p["note"] for p in body["progress"]]
     assert notes[0] == "" and "费用正在清退" in notes[1] and "13812345678" not in notes[1]
+
+
+def test_a_mistyped_code_stays_in_the_box(client: Client, cast: SimpleNamespace) -> None:
+    response = track(client, "ABCDE-FGHJ1")
+    assert response.status_code == 404
+    assert 'id="code" name="code" value="ABCDE-FGHJ1"' in response.content.decode()
