@@ -42,7 +42,7 @@ from taizhang.public.timeline import PublicProblem, PublicTimeline, Step, public
 
 DEFAULT_SECONDS = 86400
 CHUNK = 500
-FORMAT = 2  # raise when the stored shape changes: older snapshots are then rebuilt, never misread
+FORMAT = 3  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
 
 
 @dataclass(frozen=True)
