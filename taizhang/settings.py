@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "taizhang.accounts.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -159,9 +160,20 @@ TAIZHANG_LOGIN_LOCKOUT = {
     "window_minutes": 30,
     "lock_minutes": int(os.environ.get("TAIZHANG_LOGIN_LOCK_MINUTES", "30")),
 }
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # 等保: length, three kinds of characters, not like the name, not common, no reuse
+    {"NAME": "taizhang.accounts.passwords.LengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "taizhang.accounts.passwords.ComplexityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "taizhang.accounts.passwords.HistoryValidator"},
 ]
+# Staff sessions (taizhang.accounts.sessions): idle timeout, administrators' shorter, and an absolute lifetime.
+TAIZHANG_SESSION = {
+    "idle_seconds": int(os.environ.get("TAIZHANG_IDLE_MINUTES", "30")) * 60,
+    "admin_idle_seconds": int(os.environ.get("TAIZHANG_ADMIN_IDLE_MINUTES", "15")) * 60,
+    "absolute_seconds": 8 * 3600,
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,8 +1,13 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 from taizhang.accounts.models import ApiToken, Unit, User
+from taizhang.audit.events import record_event
+from taizhang.audit.models import Verb
 
 
 @admin.register(Unit)
@@ -21,8 +26,24 @@ class UserAdmin(BaseUserAdmin[User]):
     autocomplete_fields = ("unit",)
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("台账", {"fields": ("full_name", "role", "unit", "phone")}),
+        ("台账", {"fields": ("full_name", "role", "unit", "phone", "must_change_password")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """A new account's password is the administrator's: its user must change it at first login."""
+        if not change:
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """An administrator's reset: the user must change it at next login, and the reset is audited."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                User.objects.filter(pk=user.pk).update(must_change_password=True)
+                record_event(Verb.PASSWORD_SET_BY_ADMIN, actor=request.user, summary=user.get_username())  # type: ignore[arg-type]
+        return response
 
 
 @admin.register(ApiToken)

@@ -18,9 +18,12 @@ class AccountsConfig(AppConfig):
 
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     """Every login is in the audit trail (等保: who entered, from where)."""
+    from taizhang.accounts import sessions
     from taizhang.accounts.lockout import _audit, client_address
 
     _audit("login_succeeded", username=user.get_username(), ip=client_address(request), user=user)
+    if request is not None and hasattr(request, "session"):
+        sessions.start(request)
 
 
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:

@@ -85,6 +85,9 @@ class User(AbstractUser):
         Unit, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Set when an administrator gives a password (a new account, a reset): the user must change it before anything
+    # else (accounts.sessions). Their own change clears it.
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -138,3 +141,19 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.attempts}"
+
+
+class PasswordHistory(models.Model):
+    """A user's recent password hashes, so a new password is none of the last five (accounts.passwords)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d}"

@@ -72,6 +72,8 @@ class Verb(models.TextChoices):
     LOGIN_LOCKED = "login_locked", _("登录锁定")
     LOGIN_REFUSED = "login_refused", _("锁定期间尝试登录")
     LOGIN_UNLOCKED = "login_unlocked", _("解除登录锁定")
+    PASSWORD_CHANGED = "password_changed", _("修改密码")
+    PASSWORD_SET_BY_ADMIN = "password_set_by_admin", _("管理员设置密码")
 
 
 class AuditEvent(models.Model):

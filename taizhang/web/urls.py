@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from taizhang.accounts import views as account_views
 from taizhang.accounts.forms import LoginForm
 from taizhang.intake import import_views
 from taizhang.intake import views as intake_views
@@ -13,6 +14,7 @@ urlpatterns = [
     path("todo/", views.todo, name="todo"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", account_views.password_change, name="password_change"),
     path("opinions/new/", intake_views.opinion_new, name="opinion_new"),
     path("opinions/import/", import_views.opinion_import, name="opinion_import"),
     path("opinions/import/template.xlsx", import_views.opinion_import_template, name="opinion_import_template"),
