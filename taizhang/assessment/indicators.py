@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -60,41 +60,64 @@ def decided_by(w: Window) -> dt.date:
     return min(w.period.ends_on + dt.timedelta(days=1), today())
 
 
-def on_time_rate(units: list[int], w: Window) -> Counts:
+# Indicators over the problem table are written as (denominator, numerator) conditions on Problem: measure()
+# counts them all in one scan of the units' problems (one COUNT … FILTER per figure), not one scan each.
+Conditions = tuple[Q, Q]
+
+
+def on_time_rate(w: Window) -> Conditions:
     """按期办结率: problems whose deadline falls in the period and whose being on time is decided (应办结, Term.due);
     those 按期办结 (Term.done_on_time)."""
-    rows = (
-        Problem.objects.filter(Term.due(decided_by(w)), lead_unit__in=units)
-        .filter(deadline__range=(w.period.starts_on, w.period.ends_on))
-        .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Term.done_on_time()))
-    )
-    return _ratios(rows, "lead_unit")
+    return Q(deadline__range=(w.period.starts_on, w.period.ends_on)) & Term.due(decided_by(w)), Term.done_on_time()
 
 
-def sign_timely_rate(units: list[int], w: Window) -> Counts:
+def sign_timely_rate(w: Window) -> Conditions:
     """签收及时率: problems whose 签收时限 falls in the period and that are 应签收 (Term.sign_due); those 签收及时
     (Term.signed_on_time)."""
-    rows = (
-        Problem.objects.filter(Term.sign_due(decided_by(w)), lead_unit__in=units)
-        .filter(sign_due_on__range=(w.period.starts_on, w.period.ends_on))
-        .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Term.signed_on_time()))
-    )
-    return _ratios(rows, "lead_unit")
+    period = (w.period.starts_on, w.period.ends_on)
+    return Q(sign_due_on__range=period) & Term.sign_due(decided_by(w)), Term.signed_on_time()
 
 
-def closure_rate(units: list[int], w: Window) -> Counts:
+def closure_rate(w: Window) -> Conditions:
     """销号率: problems the unit held during the period (assigned before its end, not 销号 before its start); those
     办结 (Term.done) by a 销号 decision (closed_at) within it."""
-    rows = (
-        Problem.objects.filter(lead_unit__in=units, assigned_at__lt=w.end)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=w.start))
-        .exclude(status__in=UNASSIGNED_STATUSES)
-        .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Term.done() & Q(closed_at__gte=w.start, closed_at__lt=w.end)))
+    held = Q(assigned_at__lt=w.end) & (Q(closed_at__isnull=True) | Q(closed_at__gte=w.start))
+    return held & ~Q(status__in=UNASSIGNED_STATUSES), Term.done() & Q(closed_at__gte=w.start, closed_at__lt=w.end)
+
+
+def reopen_rate(w: Window) -> Conditions:
+    """重办率 (lower is better): problems that passed 验收 in the period; those reopened (重办) within it."""
+    accepted = ClosureApplication.objects.filter(
+        problem=OuterRef("pk"), decision=ClosureDecision.ACCEPTED, decided_at__gte=w.start, decided_at__lt=w.end
     )
-    return _ratios(rows, "lead_unit")
+    reopened = AuditEvent.objects.filter(
+        problem=OuterRef("pk"), verb=Verb.PROBLEM_REOPENED, at__gte=w.start, at__lt=w.end
+    )
+    # Only a problem that is 办结 or was reopened can have passed 验收 (Term.ever_done): checked first, it spares
+    # the subquery for every problem still being worked on.
+    return Term.ever_done() & Q(Exists(accepted)), Q(Exists(reopened))
+
+
+def self_found_rate(w: Window) -> Conditions:
+    """自查率: the unit's problems entered in the period; those it found itself (自查发现)."""
+    return Q(created_at__gte=w.start, created_at__lt=w.end), Term.self_found()
+
+
+def _on_problems(units: list[int], w: Window, codes: list[str]) -> dict[str, Counts]:
+    aggregates = {}
+    for code in codes:
+        conditions = INDICATORS[code].on_problems
+        assert conditions is not None
+        den, num = conditions(w)
+        aggregates[f"den_{code}"] = Count("id", filter=den)
+        aggregates[f"num_{code}"] = Count("id", filter=den & num)
+    rows = Problem.objects.filter(lead_unit__in=units).values("lead_unit").annotate(**aggregates)
+    found: dict[str, Counts] = {code: {} for code in codes}
+    for row in cast(Iterable[dict[str, Any]], rows):
+        for code in codes:
+            if row[f"den_{code}"]:
+                found[code][row["lead_unit"]] = (float(row[f"num_{code}"]), float(row[f"den_{code}"]))
+    return found
 
 
 def satisfaction_rate(units: list[int], w: Window) -> Counts:
@@ -110,22 +133,6 @@ def satisfaction_rate(units: list[int], w: Window) -> Counts:
     return _ratios(rows, "problem__lead_unit")
 
 
-def reopen_rate(units: list[int], w: Window) -> Counts:
-    """重办率 (lower is better): problems that passed 验收 in the period; those reopened (重办) within it."""
-    accepted = ClosureApplication.objects.filter(
-        problem=OuterRef("pk"), decision=ClosureDecision.ACCEPTED, decided_at__gte=w.start, decided_at__lt=w.end
-    )
-    reopened = AuditEvent.objects.filter(
-        problem=OuterRef("pk"), verb=Verb.PROBLEM_REOPENED, at__gte=w.start, at__lt=w.end
-    )
-    rows = (
-        Problem.objects.filter(Exists(accepted), lead_unit__in=units)
-        .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(reopened))))
-    )
-    return _ratios(rows, "lead_unit")
-
-
 def return_rate(units: list[int], w: Window) -> Counts:
     """回退率 (lower is better): 交办 to the unit in the period; those it sent back (退单) within the period."""
     returned = AuditEvent.objects.filter(
@@ -139,16 +146,6 @@ def return_rate(units: list[int], w: Window) -> Counts:
         Assignment.objects.filter(lead_unit__in=units, assigned_at__gte=w.start, assigned_at__lt=w.end)
         .values("lead_unit")
         .annotate(den=Count("id"), num=Count("id", filter=Q(Exists(returned))))
-    )
-    return _ratios(rows, "lead_unit")
-
-
-def self_found_rate(units: list[int], w: Window) -> Counts:
-    """自查率: the unit's problems entered in the period; those it found itself (自查发现)."""
-    rows = (
-        Problem.objects.filter(lead_unit__in=units, created_at__gte=w.start, created_at__lt=w.end)
-        .values("lead_unit")
-        .annotate(den=Count("id"), num=Count("id", filter=Term.self_found()))
     )
     return _ratios(rows, "lead_unit")
 
@@ -171,19 +168,20 @@ def appraisal(units: list[int], w: Window) -> Counts:
 @dataclass(frozen=True)
 class Indicator:
     label: Promise
-    measure: Callable[[list[int], Window], Counts]
+    measure: Callable[[list[int], Window], Counts] | None = None  # its own query …
+    on_problems: Callable[[Window], Conditions] | None = None  # … or conditions counted in the problem scan
     lower_is_better: bool = False
     percent: bool = True  # shown as a rate; 民主评议 is shown as a score out of 100
 
 
 INDICATORS: dict[str, Indicator] = {
-    "on_time_rate": Indicator(_("按期办结率"), on_time_rate),
-    "sign_timely_rate": Indicator(_("签收及时率"), sign_timely_rate),
-    "closure_rate": Indicator(_("销号率"), closure_rate),
+    "on_time_rate": Indicator(_("按期办结率"), on_problems=on_time_rate),
+    "sign_timely_rate": Indicator(_("签收及时率"), on_problems=sign_timely_rate),
+    "closure_rate": Indicator(_("销号率"), on_problems=closure_rate),
     "satisfaction_rate": Indicator(_("满意率"), satisfaction_rate),
-    "reopen_rate": Indicator(_("重办率"), reopen_rate, lower_is_better=True),
+    "reopen_rate": Indicator(_("重办率"), on_problems=reopen_rate, lower_is_better=True),
     "return_rate": Indicator(_("回退率"), return_rate, lower_is_better=True),
-    "self_found_rate": Indicator(_("自查率"), self_found_rate),
+    "self_found_rate": Indicator(_("自查率"), on_problems=self_found_rate),
     "appraisal": Indicator(_("民主评议"), appraisal, percent=False),
 }
 LOWER_IS_BETTER = frozenset(code for code, ind in INDICATORS.items() if ind.lower_is_better)
@@ -203,14 +201,15 @@ def red_cards(units: list[int], w: Window) -> dict[int, int]:
 
 def reopened(units: list[int], w: Window) -> dict[int, int]:
     """重办: reopenings (重办) of the unit's problems in the period."""
+    # The period's reopenings by the trail's time index, then kept for the units asked: asking the database for
+    # "lead unit in …" instead makes it probe the trail once per problem (ten times slower at 100,000).
     rows = (
-        AuditEvent.objects.filter(
-            verb=Verb.PROBLEM_REOPENED, problem__lead_unit__in=units, at__gte=w.start, at__lt=w.end
-        )
+        AuditEvent.objects.filter(verb=Verb.PROBLEM_REOPENED, at__gte=w.start, at__lt=w.end)
         .values("problem__lead_unit")
         .annotate(n=Count("id"))
     )
-    return {r["problem__lead_unit"]: r["n"] for r in rows}
+    wanted = set(units)
+    return {r["problem__lead_unit"]: r["n"] for r in rows if r["problem__lead_unit"] in wanted}
 
 
 def criticisms(units: list[int], w: Window) -> dict[int, int]:
@@ -250,14 +249,18 @@ class Measured:
 
 
 def measure(units: list[int], period: Period, indicators: Iterable[str], deductions: Iterable[str]) -> Measured:
-    """Every figure the scheme asks for, for every unit, over the period: one query per indicator or deduction,
-    and one for the 民主评议 response counts that are shown beside every score."""
+    """Every figure the scheme asks for, for every unit, over the period: one scan of the problems for the
+    indicators over them, one query for each other indicator and each deduction, and one for the 民主评议 response
+    counts that are shown beside every score."""
     window = Window.of(period)
     result = Measured()
     if not units:
         return result
-    for code in indicators:
-        for unit, (num, den) in INDICATORS[code].measure(units, window).items():
+    codes = list(indicators)
+    found = _on_problems(units, window, [c for c in codes if INDICATORS[c].on_problems])
+    for code in codes:
+        own = INDICATORS[code].measure
+        for unit, (num, den) in (own(units, window) if own else found[code]).items():
             result.values[unit][code] = Ratio(num, den)
     for code in deductions:
         for unit, n in DEDUCTIONS[code].count(units, window).items():
