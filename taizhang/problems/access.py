@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext
 
@@ -13,6 +13,7 @@ from taizhang.accounts.models import Role
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
+    from taizhang.audit.models import AuditEvent
     from taizhang.problems.models import Attachment, Problem, ProblemQuerySet
 
 
@@ -107,3 +108,18 @@ def attachment_file(attachment: Attachment) -> FileResponse:
     disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
     return response
+
+
+def timeline_visible_to(user: User, problem: Problem) -> QuerySet[AuditEvent]:
+    """A problem's audit events as this user may read them on its page and in the API: 问责 only for those who may
+    read the 问责 records (a unit never learns of its own 问责 from the timeline), and an unmasking of a reporter
+    never for the units (it would tell them a 举报 names someone)."""
+    from taizhang.audit.models import AuditEvent, Verb
+    from taizhang.supervision.access import can_read_accountability
+
+    events = AuditEvent.objects.filter(problem=problem).order_by("at", "id")
+    if not can_read_accountability(user):
+        events = events.exclude(verb=Verb.ACCOUNTABILITY_RECORDED)
+    if user.is_unit_role():
+        events = events.exclude(verb=Verb.REPORTER_UNMASKED)
+    return events

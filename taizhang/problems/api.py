@@ -21,7 +21,7 @@ from taizhang.intake.access import reporter_label
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.masking import mask_text
 from taizhang.problems import actions, closure
-from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for
+from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for, timeline_visible_to
 from taizhang.problems.actions import MilestoneInput, Upload
 from taizhang.problems.filters import ledger_queryset
 from taizhang.problems.forms import as_uploads
@@ -342,8 +342,8 @@ class ProblemDetail(ProblemOut):
         return list(closures.prefetch_related("attachments"))
 
     @staticmethod
-    def resolve_timeline(obj: Problem) -> list[AuditEvent]:
-        return list(AuditEvent.objects.filter(problem=obj).order_by("at", "id"))
+    def resolve_timeline(obj: Problem, context: dict[str, Any]) -> list[AuditEvent]:
+        return list(timeline_visible_to(context["request"].user, obj))
 
 
 def opinion_brief(user: User, opinion: Opinion) -> dict[str, Any]:

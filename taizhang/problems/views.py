@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from taizhang.audit.models import AuditEvent
 from taizhang.clock import now, today
 from taizhang.errors import ActionError
 from taizhang.intake.access import reporter_label
 from taizhang.problems import actions, closure
-from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for
+from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for, timeline_visible_to
 from taizhang.problems.export import write_ledger_xlsx
 from taizhang.problems.filters import ledger_queryset
 from taizhang.problems.forms import (
@@ -123,7 +122,7 @@ def _detail_context(request: AuthedHttpRequest, problem: Problem, bound: dict[st
         "closures": problem.closures.select_related(
             "applied_by", "decided_by", "reviewed_by", "verifier", "verifier_named_by"
         ).prefetch_related("attachments"),
-        "events": AuditEvent.objects.filter(problem=problem).order_by("at", "id"),
+        "events": timeline_visible_to(request.user, problem),
         "steps": steps_for(request.user, problem),
         "pending_closure": closure.pending_closure(problem) if problem.status == Status.VERIFYING else None,
         "forms": {**_blank_forms(problem), **bound},

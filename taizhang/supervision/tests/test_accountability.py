@@ -71,3 +71,28 @@ def test_it_refuses_an_incomplete_record_and_other_roles(client: Client, cast: S
     assert client.get(reverse("supervision_accountability")).status_code == 403
     client.force_login(cast.coordinator)  # reads, but has no form
     assert "新增问责记录" not in client.get(reverse("supervision_accountability")).content.decode()
+
+
+def test_a_unit_does_not_read_its_accountability_on_the_problems_timeline(cast: SimpleNamespace) -> None:
+    """问责 is closed to units (its page answers 403): the problem's page and API must not show it either."""
+    from taizhang.supervision.actions import do_record_accountability
+
+    with time_machine.travel(at(D(2026, 11, 2)), tick=False):
+        problem = assign(cast, new_problem(cast), milestone_on=D(2026, 11, 3))
+        do_record_accountability(
+            actor=cast.discipline,
+            unit=cast.basic,
+            person=cast.officer,
+            sanction="efficiency_warning",
+            reason="督办后仍未整改",
+            decided_on=D(2026, 11, 2),
+            problem=problem,
+        )
+        for user, sees in ((cast.officer, False), (cast.unit_head, False), (cast.coordinator, True)):
+            client = Client()
+            client.force_login(user)
+            page = client.get(reverse("problem_detail", args=[problem.pk])).content.decode()
+            api = client.get(f"/api/v1/problems/{problem.pk}").json()
+            verbs = [e["verb"] for e in api["timeline"]]
+            assert ("记录问责" in page) is sees, user.username
+            assert (Verb.ACCOUNTABILITY_RECORDED in verbs) is sees, user.username
