@@ -48,5 +48,8 @@ def reporter_label(user: User | None, opinion: Opinion, *, unmasked: bool = Fals
     full = user is not None and may_see_reporter(user, opinion) and (unmasked or not opinion.is_whistleblowing)
     if full:
         return " ".join(p for p in (opinion.reporter_name, opinion.reporter_phone, opinion.reporter_email) if p)
+    if opinion.is_whistleblowing:
+        # Not even a surname or the phone's last digits: at a small school those name the teacher who reported.
+        return gettext("实名举报（身份受保护，仅纪检组可登记理由后查看）")
     masked = (mask_name(opinion.reporter_name), mask_phone(opinion.reporter_phone), mask_email(opinion.reporter_email))
     return " ".join(p for p in masked if p)
