@@ -1,13 +1,16 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 
-from taizhang.accounts.models import ApiToken, Unit, User
+from taizhang.accounts.models import ApiToken, Role, RoleGrant, Unit, User
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
+from taizhang.clock import now
 
 
 @admin.register(Unit)
@@ -30,10 +33,37 @@ class UserAdmin(BaseUserAdmin[User]):
     )
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
-        """A new account's password is the administrator's: its user must change it at first login."""
+        """Every change of a role or a privilege is in the audit trail; nobody changes their own; the 纪检组 role
+        waits for a second administrator (RoleGrant). A new account's password is the administrator's: its user
+        must change it at first login."""
+        actor: Any = request.user
+        before = User.objects.filter(pk=obj.pk).values(*PRIVILEGES).first() if change else None
         if not change:
             obj.must_change_password = True
-        super().save_model(request, obj, form, change)
+        if before is not None and obj.pk == actor.pk and _differs(before, obj, ("role", "is_superuser", "is_staff")):
+            for name in ("role", "is_superuser", "is_staff"):
+                setattr(obj, name, before[name])
+            messages.error(request, gettext("不能变更自己的角色或权限，请由另一名系统管理员办理。"))
+        grant = obj.role == Role.DISCIPLINE and (before is None or before["role"] != Role.DISCIPLINE)
+        if grant:
+            obj.role = before["role"] if before is not None else Role.UNIT_OFFICER
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changed = {
+                name: [str(before[name]) if before else "", str(getattr(obj, _attname(name)))]
+                for name in PRIVILEGES
+                if before is None or before[name] != getattr(obj, _attname(name))
+            }
+            if changed:
+                record_event(Verb.ROLE_CHANGED, actor=actor, summary=obj.get_username(), data=changed)
+            if grant:
+                RoleGrant.objects.create(user=obj, role=Role.DISCIPLINE, requested_by=actor, requested_at=now())
+                record_event(Verb.ROLE_GRANT_REQUESTED, actor=actor, summary=obj.get_username())
+        if grant:
+            messages.warning(
+                request,
+                gettext("授予纪检组角色须由另一名系统管理员在“角色授权申请”中确认后生效；在此之前角色不变。"),
+            )
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         """An administrator's reset: the user must change it at next login, and the reset is audited."""
@@ -44,6 +74,61 @@ class UserAdmin(BaseUserAdmin[User]):
                 User.objects.filter(pk=user.pk).update(must_change_password=True)
                 record_event(Verb.PASSWORD_SET_BY_ADMIN, actor=request.user, summary=user.get_username())  # type: ignore[arg-type]
         return response
+
+
+PRIVILEGES = ("role", "is_superuser", "is_staff", "is_active", "unit")
+
+
+def _attname(name: str) -> str:
+    return "unit_id" if name == "unit" else name
+
+
+def _differs(before: dict[str, Any], obj: User, names: tuple[str, ...]) -> bool:
+    return any(before[name] != getattr(obj, _attname(name)) for name in names)
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin[RoleGrant]):
+    """Requests for the 纪检组 role; a second administrator confirms them here."""
+
+    list_display = ("user", "role", "requested_by", "requested_at", "confirmed_by", "confirmed_at")
+    actions = ["confirm"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("确认授予所选角色"))
+    def confirm(self, request: HttpRequest, queryset: QuerySet[RoleGrant]) -> None:
+        actor: Any = request.user
+        done = 0
+        for grant in queryset.select_related("user", "requested_by").filter(confirmed_at__isnull=True):
+            if actor.pk in (grant.requested_by_id, grant.user_id):
+                messages.error(
+                    request,
+                    gettext("%(user)s 的授权须由申请人和本人以外的另一名系统管理员确认。") % {"user": grant.user},
+                )
+                continue
+            with transaction.atomic():
+                before = grant.user.role
+                User.objects.filter(pk=grant.user_id).update(role=grant.role)
+                grant.confirmed_by, grant.confirmed_at = actor, now()
+                grant.save(update_fields=["confirmed_by", "confirmed_at"])
+                record_event(Verb.ROLE_GRANT_CONFIRMED, actor=actor, summary=grant.user.get_username())
+                record_event(
+                    Verb.ROLE_CHANGED,
+                    actor=actor,
+                    summary=grant.user.get_username(),
+                    data={"role": [before, grant.role], "requested_by": grant.requested_by.get_username()},
+                )
+            done += 1
+        if done:
+            messages.success(request, gettext("已确认 %(count)d 项授权。") % {"count": done})
 
 
 @admin.register(ApiToken)

@@ -157,3 +157,25 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
+
+
+class RoleGrant(models.Model):
+    """A request to give someone the 纪检组 role (who may unmask a 举报's reporter): it takes effect only when a
+    second administrator, neither the requester nor the person, confirms it (两人授权, 等保 三权分立)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(User, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    confirmed_by = models.ForeignKey(
+        User, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("角色授权申请")
+        verbose_name_plural = _("角色授权申请")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.get_role_display()}"

@@ -74,6 +74,9 @@ class Verb(models.TextChoices):
     LOGIN_UNLOCKED = "login_unlocked", _("解除登录锁定")
     PASSWORD_CHANGED = "password_changed", _("修改密码")
     PASSWORD_SET_BY_ADMIN = "password_set_by_admin", _("管理员设置密码")
+    ROLE_CHANGED = "role_changed", _("变更角色或权限")
+    ROLE_GRANT_REQUESTED = "role_grant_requested", _("申请授予纪检组角色")
+    ROLE_GRANT_CONFIRMED = "role_grant_confirmed", _("确认授予纪检组角色")
 
 
 class AuditEvent(models.Model):

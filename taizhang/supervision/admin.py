@@ -153,6 +153,9 @@ class SupervisionActionAdmin(admin.ModelAdmin[SupervisionAction]):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # an issued 督办 document is a record: it is withdrawn through its own step, never deleted
+
 
 @admin.register(Accountability)
 class AccountabilityAdmin(admin.ModelAdmin[Accountability]):
@@ -163,3 +166,6 @@ class AccountabilityAdmin(admin.ModelAdmin[Accountability]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a 问责 decision stays on record; the administrator cannot make it disappear
