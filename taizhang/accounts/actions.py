@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
@@ -9,9 +10,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext
 
-from taizhang.accounts.models import ApiToken
+from taizhang.accounts.models import ApiToken, TokenScope
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
+from taizhang.clock import now
 from taizhang.errors import ActionError
 from taizhang.i18n import join_reasons
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 TOKEN_KEY_PREFIX = "tz_"
 MAX_TOKEN_NAME_CHARS = 100
+DEFAULT_TOKEN_DAYS = 365
+MAX_TOKEN_DAYS = 730
 
 
 def hash_token_key(key: str) -> str:
@@ -28,11 +32,22 @@ def hash_token_key(key: str) -> str:
 
 @transaction.atomic
 def do_create_api_token(
-    user: User, name: str, *, actor: User | None, actor_name: str | None = None
+    user: User,
+    name: str,
+    *,
+    actor: User | None,
+    actor_name: str | None = None,
+    scope: str = TokenScope.INTAKE,
+    days: int = DEFAULT_TOKEN_DAYS,
 ) -> tuple[ApiToken, str]:
-    """Issue a bearer token for `user`. The key is returned once and never stored, only its sha256."""
+    """Issue a bearer token for `user`, with a scope and an expiry. The key is returned once and never stored, only
+    its sha256."""
     name = name.strip()
     errors: dict[str, list[str]] = {}
+    if scope not in TokenScope.values:
+        errors["scope"] = [gettext("权限范围只能是 intake、read 或 full。")]
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        errors["days"] = [gettext("有效期须在 1 至 %(max)d 天之间。") % {"max": MAX_TOKEN_DAYS}]
     if not name:
         errors["name"] = [gettext("请填写令牌用途。")]
     elif len(name) > MAX_TOKEN_NAME_CHARS:
@@ -46,12 +61,20 @@ def do_create_api_token(
             field_errors=errors,
         )
     key = TOKEN_KEY_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token_key(key), prefix=key[:8])
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=hash_token_key(key),
+        prefix=key[:8],
+        scope=scope,
+        expires_at=now() + dt.timedelta(days=days),
+    )
     record_event(
         Verb.TOKEN_CREATED,
         actor=actor,
         actor_name=actor_name,
-        summary=f"为用户 {user.username}（{user.display_name}）创建接口令牌“{name}”，前缀 {token.prefix}",
-        data={"token": token.pk, "user": user.pk, "prefix": token.prefix},
+        summary=f"为用户 {user.username}（{user.display_name}）创建接口令牌“{name}”，前缀 {token.prefix}，"
+        f"权限范围 {token.get_scope_display()}，{days} 天后到期",
+        data={"token": token.pk, "user": user.pk, "prefix": token.prefix, "scope": scope, "days": days},
     )
     return token, key

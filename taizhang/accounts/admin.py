@@ -135,8 +135,8 @@ class RoleGrantAdmin(admin.ModelAdmin[RoleGrant]):
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """Tokens are created with `create_api_token`; here they can only be looked at and revoked."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
+    list_display = ("name", "user", "scope", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "scope", "prefix", "key_hash", "created_at", "expires_at", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -107,11 +107,22 @@ class User(AbstractUser):
         return self.role in UNIT_ROLES
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do, on top of what its user's role may (taizhang.accounts.auth)."""
+
+    INTAKE = "intake", _("登记意见（只能提交意见、查看所提交意见）")
+    READ = "read", _("只读")
+    FULL = "full", _("与所属用户相同")
+
+
 class ApiToken(models.Model):
-    """A bearer token for a system integration (a 12345 hotline feed, a web form). Only its hash is kept."""
+    """A bearer token for a system integration (a 12345 hotline feed, a web form). Only its hash is kept. It has a
+    scope (a hotline feed registers opinions and nothing else) and an expiry date."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=100)
+    scope = models.CharField(_("权限范围"), max_length=10, choices=TokenScope.choices, default=TokenScope.INTAKE)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)

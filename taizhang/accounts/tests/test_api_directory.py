@@ -11,7 +11,7 @@ from taizhang.accounts.models import Unit, UnitKind, User
 
 
 def bearer(user: User) -> dict[str, str]:
-    _token, key = do_create_api_token(user, "测试对接", actor=None)
+    _token, key = do_create_api_token(user, "测试对接", actor=None, scope="full")
     return {"Authorization": f"Bearer {key}"}
 
 

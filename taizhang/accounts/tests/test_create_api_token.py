@@ -22,7 +22,9 @@ def test_it_prints_a_working_key_once_and_keeps_only_its_hash(client: Client, ca
     event = AuditEvent.objects.get(verb=Verb.TOKEN_CREATED)
     assert event.actor is None and token.prefix in event.summary and key not in event.summary
     assert verify_chain()[1] is None
-    assert client.get("/api/v1/opinions", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    # The key works — within its default scope (intake): it reads back an opinion, it does not list them.
+    assert client.get("/api/v1/opinions/0", headers={"Authorization": f"Bearer {key}"}).status_code == 404
+    assert client.get("/api/v1/opinions", headers={"Authorization": f"Bearer {key}"}).status_code == 403
 
 
 def test_it_refuses_an_unknown_user(cast: SimpleNamespace) -> None:

@@ -24,7 +24,7 @@ HOTLINE = {
 
 
 def bearer(user: User) -> dict[str, str]:
-    _token, key = do_create_api_token(user, "12345热线对接", actor=None)
+    _token, key = do_create_api_token(user, "12345热线对接", actor=None, scope="full")
     return {"Authorization": f"Bearer {key}"}
 
 
@@ -81,7 +81,7 @@ def test_it_refuses_anonymous_callers(client: Client, cast: SimpleNamespace) -> 
 
 
 def test_it_stores_only_the_hash_of_a_token(cast: SimpleNamespace) -> None:
-    _token, key = do_create_api_token(cast.coordinator, "网上留言对接", actor=None)
+    _token, key = do_create_api_token(cast.coordinator, "网上留言对接", actor=None, scope="full")
     token = ApiToken.objects.get()
     assert key not in (token.key_hash, token.prefix) and len(token.key_hash) == 64
     assert key.startswith(token.prefix)

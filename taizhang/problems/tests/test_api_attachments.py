@@ -14,7 +14,7 @@ from taizhang.problems.models import Attachment, Problem, Status
 
 
 def bearer(user: User) -> dict[str, str]:
-    _token, key = do_create_api_token(user, "测试对接", actor=None)
+    _token, key = do_create_api_token(user, "测试对接", actor=None, scope="full")
     return {"Authorization": f"Bearer {key}"}
 
 

@@ -26,7 +26,7 @@ PLAN = "一、三日内约谈涉事教师；二、十日内清退补课费用；
 
 
 def bearer(user: User) -> dict[str, str]:
-    _token, key = do_create_api_token(user, "测试对接", actor=None)
+    _token, key = do_create_api_token(user, "测试对接", actor=None, scope="full")
     return {"Authorization": f"Bearer {key}"}
 
 

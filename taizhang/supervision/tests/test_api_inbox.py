@@ -114,5 +114,5 @@ def test_a_session_write_without_csrf_is_refused(cast: SimpleNamespace) -> None:
 
 
 def _token(user: User) -> dict[str, str]:
-    _token_row, key = do_create_api_token(user, "测试对接", actor=None)
+    _token_row, key = do_create_api_token(user, "测试对接", actor=None, scope="full")
     return {"Authorization": f"Bearer {key}"}

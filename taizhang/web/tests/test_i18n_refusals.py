@@ -113,7 +113,7 @@ def test_the_api_answers_a_refusal_in_the_callers_language(
     client: Client, cast: SimpleNamespace, make_problem: Any
 ) -> None:
     problem = make_problem(Status.NEW)
-    _token, key = do_create_api_token(cast.coordinator, "测试对接", actor=None)
+    _token, key = do_create_api_token(cast.coordinator, "测试对接", actor=None, scope="full")
     body = {
         "expected_version": problem.version,
         "lead_unit": cast.basic.pk,
