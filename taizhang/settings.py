@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "taizhang.accounts.sessions.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "taizhang.web.middleware.SecurityHeadersMiddleware",
 ]
 
 # Two faces (docs/operations.md): "internal" serves everything; "public" (a DMZ host on the internet) serves
@@ -222,6 +223,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
+# Behind HTTPS (the reverse proxy terminates TLS and sets X-Forwarded-Proto): TAIZHANG_HTTPS=1 makes the cookies
+# Secure and sends HSTS for a year. Off by default so that the one-command demo works on http://127.0.0.1.
+TAIZHANG_HTTPS = _env_bool("TAIZHANG_HTTPS", False)
+if TAIZHANG_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    SECURE_SSL_REDIRECT = _env_bool("TAIZHANG_SSL_REDIRECT", False)  # the proxy usually redirects already
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# DEBUG shows settings and data on errors: refused when the service listens beyond this machine.
+if DEBUG and any(h not in ("127.0.0.1", "localhost", "testserver", "[::1]") for h in ALLOWED_HOSTS):
+    raise ValueError("DEBUG=1 is for a developer's own machine: not with ALLOWED_HOSTS beyond localhost")
 SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 

@@ -83,7 +83,10 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
             return _page(request, job, error=error.message, status=error.status_code)
         return redirect("import_job", job.pk)
     if request.headers.get("HX-Request"):  # the progress block polling: it reloads the page once the work is done
-        return render(request, "imports/_progress.html", {"job": job})
+        response = render(request, "imports/_progress.html", {"job": job})
+        if job.status not in ("checking", "importing"):
+            response["HX-Refresh"] = "true"
+        return response
     return _page(request, job)
 
 
