@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pickle
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from taizhang.clock import now
-from taizhang.lib import triage
+from taizhang.lib import modelfile, triage
 from taizhang.lib.entities import EntityCatalogue
 from taizhang.problems.models import Category
 from taizhang.triage import engine
@@ -40,10 +39,13 @@ def do_train_model(*, actor: User | None, force: bool = False) -> TriageModel:
     examples = engine.default_examples() + decided
     digest = engine.fingerprint(examples, rules, place_kinds)
     current = TriageModel.objects.select_for_update().filter(is_active=True).first()
-    if current is not None and current.fingerprint == digest and not force:
+    # The same data: keep the model in use — unless it was stored as a pickle by an older version (never loaded).
+    if current is not None and current.fingerprint == digest and not force and engine.load(current) is not None:
         return current
     stamp = now()
     version = f"{stamp:%Y%m%d-%H%M%S}-{digest[:6]}"
+    if TriageModel.objects.filter(version__startswith=version).exists():  # retrained within the same second
+        version = f"{version}-{TriageModel.objects.filter(version__startswith=version).count() + 1}"
     model = _trained.get(digest)
     if model is None:
         if not decided and not rules:
@@ -65,7 +67,7 @@ def do_train_model(*, actor: User | None, force: bool = False) -> TriageModel:
         examples=len(examples),
         corrections=corrections,
         fingerprint=digest,
-        blob=pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL),
+        blob=modelfile.dumps(model),
         is_active=True,
     )
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
-import pickle
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -26,7 +26,7 @@ from taizhang.accounts.models import Unit, UnitKind
 from taizhang.audit.models import AuditEvent, Verb
 from taizhang.clock import now
 from taizhang.intake.models import Opinion, OpinionLink
-from taizhang.lib import triage
+from taizhang.lib import modelfile, triage
 from taizhang.lib.entities import EntityCatalogue
 from taizhang.lib.opinion_synth import generate
 from taizhang.problems.models import Category, Problem, Status
@@ -173,10 +173,19 @@ def learn_dispatch(
     return learned
 
 
-def load(row: TriageModel) -> triage.Model:
+def load(row: TriageModel) -> triage.Model | None:
+    """The stored model, or None when its blob is not in the safe format (a model pickled by an older version is
+    never unpickled: the default model answers until retrain_triage replaces it)."""
     if row.version not in _loaded:
+        try:
+            model = modelfile.loads(bytes(row.blob))
+        except modelfile.NotAModelFile:
+            logging.getLogger("taizhang.triage").warning(
+                "triage model %s is not in the safe format; run retrain_triage", row.version
+            )
+            return None
         _loaded.clear()
-        _loaded[row.version] = pickle.loads(bytes(row.blob))
+        _loaded[row.version] = model
     return _loaded[row.version]
 
 
@@ -192,15 +201,19 @@ def default_model(*, train_if_missing: bool = True) -> triage.Model | None:
     version = f"default-{digest[:8]}"
     if version in _loaded:
         return _loaded[version]
-    path = Path(settings.VAR_DIR) / f"triage-{version}.{_LAYOUT}.pickle"
+    path = Path(settings.VAR_DIR) / f"triage-{version}.{_LAYOUT}.npz"
+    model: triage.Model | None = None
     if path.exists():
-        model: triage.Model = pickle.loads(path.read_bytes())  # our own file, written below
-    elif train_if_missing:
+        try:
+            model = modelfile.loads(path.read_bytes())
+        except modelfile.NotAModelFile:
+            model = None  # damaged: built again below
+    if model is None and train_if_missing:
         model = triage.train(default_examples(), version=version)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(modelfile.dumps(model))
         tmp.replace(path)
-    else:
+    if model is None:
         return None
     _loaded.clear()
     _loaded[version] = model
@@ -213,7 +226,7 @@ def active_model(*, train_if_missing: bool = True) -> triage.Model | None:
     row = TriageModel.objects.filter(is_active=True).first()
     if row is not None:
         model = load(row)
-        if triage.current(model):
+        if model is not None and triage.current(model):
             return model  # else: trained on an older feature scheme; retrain_triage replaces it
     return default_model(train_if_missing=train_if_missing)
 
