@@ -36,20 +36,20 @@ from taizhang.lib.entities import EntityCatalogue  # noqa: E402
 from taizhang.lib.opinion_synth import generate  # noqa: E402
 from taizhang.lib.triage_eval import bcubed  # noqa: E402
 
-MODEL_PATH = ROOT / "bench" / "out" / "triage-model.pickle"
+MODEL_PATH = ROOT / "bench" / "out" / "triage-model.npz"
 
 
 def model() -> triage.Model:
-    import pickle
+    from taizhang.lib import modelfile
 
     if MODEL_PATH.exists():
-        loaded: triage.Model = pickle.loads(MODEL_PATH.read_bytes())
+        loaded = modelfile.loads(MODEL_PATH.read_bytes())
         if triage.current(loaded):
             return loaded
     examples = [triage.Labelled(o.text, o.category, o.unit) for o in generate(4000, seed=7)]
     trained = triage.train(examples, version="bench")
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-    MODEL_PATH.write_bytes(pickle.dumps(trained))
+    MODEL_PATH.write_bytes(modelfile.dumps(trained))
     return trained
 
 
