@@ -109,11 +109,16 @@ def _insert_opinion(
                 data.external_ref
                 and Opinion.objects.filter(channel=data.channel, external_ref=data.external_ref).exists()
             ):
-                raise ActionError(
+                raise DuplicateExternalRef(
                     gettext("来源单号“%(ref)s”已登记，不能重复提交。") % {"ref": data.external_ref},
                     field_errors={"external_ref": [gettext("单号重复。")]},
                 ) from None
     raise ActionError(gettext("生成查询码失败，请重试。"))
+
+
+class DuplicateExternalRef(ActionError):
+    """The channel's ticket number was registered meanwhile (a concurrent retry by the feeding platform): the API
+    answers with the earlier receipt instead of an error."""
 
 
 @transaction.atomic

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
-from taizhang.accounts.models import Unit
+from taizhang.accounts.models import TokenScope, Unit
 from taizhang.api_common import ERRORS, PageParams, SourceRecordOut, UnitRef, api_user, by_ids, page_of
 from taizhang.intake.access import access_opinion_by_id, opinions_visible_to, reporter_label
 from taizhang.intake.actions import (
+    DuplicateExternalRef,
     NewProblem,
     OpinionInput,
     do_create_problem_from_opinion,
@@ -160,13 +161,17 @@ def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]
     token = getattr(request, "api_token", None)
     via = f"{api_user(request).display_name}（接口：{token.name}）" if token else None
     source = {"fields": [[name[:60], value[:2000]] for name, value in payload.source_fields]}
-    opinion = do_receive_opinion(
-        data,
-        actor=api_user(request),
-        actor_name=via,
-        received_at=_aware(payload.received_at),
-        source_record=source if payload.source_fields else None,
-    )
+    try:
+        opinion = do_receive_opinion(
+            data,
+            actor=api_user(request),
+            actor_name=via,
+            received_at=_aware(payload.received_at),
+            source_record=source if payload.source_fields else None,
+        )
+    except DuplicateExternalRef:  # the same ticket, retried concurrently: the first one's receipt, as for a retry
+        first = Opinion.objects.get(channel=payload.channel.value, external_ref=payload.external_ref.strip())
+        return Status(200, first)
     return Status(201, opinion)
 
 
@@ -177,7 +182,11 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 
 @router.get("/{opinion_id}", response={200: OpinionOut, **ERRORS}, summary="意见详情（含导入来源的各列）")
 def get_opinion(request: HttpRequest, opinion_id: int) -> Opinion:
-    return access_opinion_by_id(api_user(request), opinion_id)
+    opinion = access_opinion_by_id(api_user(request), opinion_id)
+    token = getattr(request, "api_token", None)
+    if token is not None and token.scope == TokenScope.INTAKE and opinion.entered_by_id != token.user_id:
+        raise Http404(gettext("意见不存在或无权查看"))  # an intake token reads back what its user registered, no more
+    return opinion
 
 
 @router.get("", response={200: OpinionPage, **ERRORS}, summary="意见列表（局机关角色）")

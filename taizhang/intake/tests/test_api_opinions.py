@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 
 from taizhang.accounts.actions import do_create_api_token
@@ -291,3 +294,38 @@ def test_it_keeps_a_session_behind_a_proxy_that_sends_basic_auth(cast: SimpleNam
     client.force_login(cast.coordinator)
     assert client.get("/api/v1/opinions", headers={"Authorization": "Basic cHJveHk6cGFzcw=="}).status_code == 200
     assert client.get("/api/v1/opinions", headers={"Authorization": "Bearer tz_wrong"}).status_code == 401
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent connections are exercised on PostgreSQL (SQLite's test database is shared-cache memory)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_ticket_retried_concurrently_gets_the_first_receipt(cast: SimpleNamespace) -> None:
+    """The 12345 platform times out and sends the same ticket again while the first is being written: both
+    answers carry the same receipt code (one 201, the others 200), never a 400."""
+    auth = bearer(cast.coordinator)
+    barrier = threading.Barrier(6)
+
+    def send(_i: int) -> tuple[int, str]:
+        try:
+            barrier.wait()
+            response = post(Client(), "/opinions", {**HOTLINE, "external_ref": "12345-20261205-0001"}, auth)
+            return response.status_code, response.json().get("receipt_code", "")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(send, range(6)))
+    assert sorted(status for status, _code in results) == [200] * 5 + [201], results
+    assert len({code for _status, code in results}) == 1
+    assert Opinion.objects.count() == 1
+
+
+def test_an_intake_token_reads_back_only_what_its_user_registered(client: Client, cast: SimpleNamespace) -> None:
+    _token, key = do_create_api_token(cast.coordinator, "12345热线对接", actor=None)
+    hotline = {"Authorization": f"Bearer {key}"}
+    mine = post(client, "/opinions", HOTLINE, hotline).json()["id"]
+    other = post(client, "/opinions", {**HOTLINE, "external_ref": "X-2"}, bearer(cast.coordinator2)).json()["id"]
+    assert client.get(f"/api/v1/opinions/{mine}", headers=hotline).status_code == 200
+    assert client.get(f"/api/v1/opinions/{other}", headers=hotline).status_code == 404
