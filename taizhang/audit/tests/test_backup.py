@@ -4,16 +4,23 @@ checksum and the audit chain come back."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from taizhang.audit.backup import BackupError, check, sha256, table_counts
 from taizhang.audit.events import verify_trail
 from taizhang.audit.models import AuditEvent
 from taizhang.problems.models import Attachment, Problem, Status
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor == "postgresql" and shutil.which("pg_dump") is None,
+    reason="pg_dump/pg_restore (postgresql-client) are not installed on this machine",
+)
 
 
 @pytest.fixture
