@@ -52,7 +52,7 @@ Counts = dict[int, tuple[float, float]]  # unit id → (numerator, denominator)
 
 
 def _ratios(rows: Iterable[Any], unit_key: str) -> Counts:
-    return {int(r[unit_key]): (float(r["num"] or 0), float(r["den"] or 0)) for r in rows}
+    return {int(r[unit_key]): (float(r["num"] or 0), float(r["den"] or 0)) for r in rows if r[unit_key] is not None}
 
 
 def decided_by(w: Window) -> dt.date:
@@ -85,17 +85,23 @@ def closure_rate(w: Window) -> Conditions:
     return held & ~Q(status__in=UNASSIGNED_STATUSES), Term.done() & Q(closed_at__gte=w.start, closed_at__lt=w.end)
 
 
-def reopen_rate(w: Window) -> Conditions:
-    """重办率 (lower is better): problems that passed 验收 in the period; those reopened (重办) within it."""
-    accepted = ClosureApplication.objects.filter(
-        problem=OuterRef("pk"), decision=ClosureDecision.ACCEPTED, decided_at__gte=w.start, decided_at__lt=w.end
+def reopen_rate(units: list[int], w: Window) -> Counts:
+    """重办率 (lower is better): problems that passed 验收 in the period; those reopened (重办) within it. Read from
+    the period's accepted 销号 decisions, and the period's reopenings as one uncorrelated subquery (a subquery per
+    problem costs seconds at 100,000 on PostgreSQL); the units are kept in Python as for the 重办 deduction."""
+    reopened = AuditEvent.objects.filter(verb=Verb.PROBLEM_REOPENED, at__gte=w.start, at__lt=w.end)
+    rows = (
+        ClosureApplication.objects.filter(
+            decision=ClosureDecision.ACCEPTED, decided_at__gte=w.start, decided_at__lt=w.end
+        )
+        .values("problem__lead_unit")
+        .annotate(
+            den=Count("problem", distinct=True),
+            num=Count("problem", distinct=True, filter=Q(problem__in=reopened.values("problem_id"))),
+        )
     )
-    reopened = AuditEvent.objects.filter(
-        problem=OuterRef("pk"), verb=Verb.PROBLEM_REOPENED, at__gte=w.start, at__lt=w.end
-    )
-    # Only a problem that is 办结 or was reopened can have passed 验收 (Term.ever_done): checked first, it spares
-    # the subquery for every problem still being worked on.
-    return Term.ever_done() & Q(Exists(accepted)), Q(Exists(reopened))
+    wanted = set(units)
+    return {u: r for u, r in _ratios(rows, "problem__lead_unit").items() if u in wanted}
 
 
 def self_found_rate(w: Window) -> Conditions:
@@ -179,7 +185,7 @@ INDICATORS: dict[str, Indicator] = {
     "sign_timely_rate": Indicator(_("签收及时率"), on_problems=sign_timely_rate),
     "closure_rate": Indicator(_("销号率"), on_problems=closure_rate),
     "satisfaction_rate": Indicator(_("满意率"), satisfaction_rate),
-    "reopen_rate": Indicator(_("重办率"), on_problems=reopen_rate, lower_is_better=True),
+    "reopen_rate": Indicator(_("重办率"), reopen_rate, lower_is_better=True),
     "return_rate": Indicator(_("回退率"), return_rate, lower_is_better=True),
     "self_found_rate": Indicator(_("自查率"), on_problems=self_found_rate),
     "appraisal": Indicator(_("民主评议"), appraisal, percent=False),
