@@ -18,7 +18,8 @@ def public_rating(context: template.Context) -> dict[str, Any]:
         "timeline": context.get("timeline"),
         "rated": context.get("rated"),
         "rating_form": context.get("rating_form"),
-        "blank_rating_form": RatingForm(),
+        # A blank form only where one is shown (its fields are deep-copied: not on every follow page).
+        "blank_rating_form": RatingForm() if getattr(context.get("timeline"), "rating_open", False) else None,
         "csrf_token": context.get("csrf_token"),
     }
 
