@@ -31,6 +31,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -42,15 +43,37 @@ from taizhang.public.timeline import PublicProblem, PublicTimeline, Step, public
 
 DEFAULT_SECONDS = 86400
 CHUNK = 500
-FORMAT = 3  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
+FORMAT = 4  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
+
+# The whole follow page is kept too, with markers where each look puts its own values (fill_page): the CSRF token
+# of the language switch and rating form, the address to come back to, and the code as typed.
+CSRF_MARK, NEXT_MARK, CODE_MARK = "TZKEPTCSRF7f3a9", "TZKEPTNEXT7f3a9", "TZKEPTCODE7f3a9"
 
 
 @dataclass(frozen=True)
 class PublicPage:
-    """What the follow page shows of one opinion: the timeline and its two cards, rendered."""
+    """What the follow page shows of one opinion: the timeline, its two cards rendered, and the whole page with
+    markers (see fill_page)."""
 
     timeline: PublicTimeline
     html: SafeString
+    full: str = ""
+
+
+class _MarkedRequest:
+    method = "GET"
+
+    def get_full_path(self) -> str:
+        return NEXT_MARK
+
+
+def fill_page(full: str, *, csrf_token: str, next_path: str, typed: str) -> str:
+    """The kept page for one look: the markers replaced by this request's values, escaped as the template would."""
+    return (
+        full.replace(CSRF_MARK, escape(csrf_token))
+        .replace(NEXT_MARK, escape(next_path))
+        .replace(CODE_MARK, escape(typed))
+    )
 
 
 def lifetime() -> int:
@@ -126,13 +149,20 @@ def _language() -> str:
 
 def _build(timeline: PublicTimeline) -> tuple[PublicPage, dict[str, Any]]:
     html = render_to_string("public/_timeline.html", {"timeline": timeline})
-    return PublicPage(timeline, mark_safe(html)), {"data": to_json(timeline), "html": html}
+    context = {
+        "timeline": timeline,
+        "timeline_html": mark_safe(html),
+        "form": {"code": {"value": CODE_MARK}},
+        "csrf_token": CSRF_MARK,
+        "request": _MarkedRequest(),
+    }
+    full = render_to_string("public/track.html", context)
+    return PublicPage(timeline, mark_safe(html), full), {"data": to_json(timeline), "html": html, "page": full}
 
 
 def _page(entry: dict[str, Any]) -> PublicPage:
-    return PublicPage(
-        from_json(entry["data"]), mark_safe(entry["html"])
-    )  # our template's own output, escaped when rendered
+    # Our templates' own output, escaped when it was rendered.
+    return PublicPage(from_json(entry["data"]), mark_safe(entry["html"]), str(entry.get("page", "")))
 
 
 def outdate(opinion_ids: Iterable[int], problem_ids: Iterable[int]) -> None:

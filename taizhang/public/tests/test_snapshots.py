@@ -4,6 +4,7 @@ after any action on the opinion or its problems, never stored when a write overt
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils import translation
 from taizhang.intake.models import Opinion
 from taizhang.problems import actions as problem_actions
 from taizhang.problems.models import Problem, Status
+from taizhang.public import views
 from taizhang.public.access import access_opinion_by_code
 from taizhang.public.models import TimelineSnapshot
 from taizhang.public.snapshots import from_json, outdate, timeline_for, to_json
@@ -113,7 +115,7 @@ def test_an_old_snapshot_is_rebuilt_and_each_language_is_kept_apart(
     assert set(TimelineSnapshot.objects.get(pk=opinion.pk).payload) == {"format", "zh-hans", "en"}
     # A snapshot older than its lifetime (an edit that bypassed the trail, e.g. a unit renamed) is rebuilt.
     old = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    TimelineSnapshot.objects.filter(pk=opinion.pk).update(built_at=old, payload={"format": 3, "zh-hans": {}})
+    TimelineSnapshot.objects.filter(pk=opinion.pk).update(built_at=old, payload={"format": 4, "zh-hans": {}})
     with translation.override("zh-hans"):
         assert timeline_for(looked_up(opinion)) == chinese
     assert TimelineSnapshot.objects.get(pk=opinion.pk).built_at != old
@@ -142,3 +144,26 @@ def test_the_raise_after_commit_reaches_a_row_made_during_the_write(
     assert any("90%" in step.detail for step in timeline.steps)
     snapshot = TimelineSnapshot.objects.get(pk=opinion.pk)
     assert snapshot.generation == 2 and snapshot.built_generation == 2  # raised in the write and after its commit
+
+
+def test_the_kept_page_is_the_page_the_template_renders(
+    client: Client, cast: SimpleNamespace, make_problem: Callable[..., Problem], settings: Any, monkeypatch: Any
+) -> None:
+    """A look served from the kept page (markers filled in) and the same look rendered by the template differ in
+    nothing but the CSRF token — for each language, for a typed code with spaces, and with a rating form."""
+    for status in (Status.FOLLOW_UP, Status.CLOSED):
+        opinion = opinion_of(make_problem(status))
+        typed = opinion.receipt_code.lower().replace("-", " ")
+        for language in ("zh-hans", "en"):
+            client.cookies["django_language"] = language
+            track(client, typed)  # the first look builds and keeps the page
+            with monkeypatch.context() as patched:  # the second is served from it, rendering no template
+                patched.setattr(views, "render", lambda *a, **k: pytest.fail("rendered a template"))
+                kept = track(client, typed)
+            settings.TAIZHANG_PUBLIC_TIMELINE_SECONDS = 0
+            rendered = track(client, typed)
+            settings.TAIZHANG_PUBLIC_TIMELINE_SECONDS = 86400
+            strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+            assert strip.sub("", kept.content.decode()) == strip.sub("", rendered.content.decode()), (status, language)
+            assert kept["Cache-Control"] == "no-store" and "csrftoken" in kept.cookies
+            assert "TZKEPT" not in kept.content.decode()
