@@ -201,16 +201,23 @@ def code(i: int) -> str:
 
 
 def minimal_track(request: Any) -> Any:
-    """The follow page's database calls (the rate counters, the kept page looked up by its code — or, when it
-    is not current, the opinion and the timeline's queries) as plain text."""
+    """The follow page's database calls as plain text: the rate counters and the lookup of the code with its kept
+    page — or, with keeping off (--rebuild), the opinion and the timeline's queries."""
+    from django.conf import settings
     from django.http import HttpResponse
 
-    from taizhang.public.access import access_page_by_code
+    from taizhang.public.access import access_opinion_by_code, access_page_by_code
+    from taizhang.public.timeline import public_timeline
 
-    page = access_page_by_code(request, request.GET.get("code", ""))
-    if page is None:
+    if settings.TAIZHANG_PUBLIC_TIMELINE_SECONDS > 0:
+        page = access_page_by_code(request, request.GET.get("code", ""))
+        timeline = page.timeline if page is not None else None
+    else:
+        opinion = access_opinion_by_code(request, request.GET.get("code", ""))
+        timeline = public_timeline(opinion) if opinion is not None else None
+    if timeline is None:
         return HttpResponse("not found", status=404)
-    return HttpResponse(f"{page.timeline.status_words} {len(page.timeline.steps)}", content_type="text/plain")
+    return HttpResponse(f"{timeline.status_words} {len(timeline.steps)}", content_type="text/plain")
 
 
 def serve_minimal(port: int) -> None:
@@ -229,7 +236,9 @@ def serve_minimal(port: int) -> None:
 def _urlpatterns() -> list[Any]:
     from django.urls import path
 
-    return [path("track/", minimal_track)]
+    from django.urls import include
+
+    return [path("track/", minimal_track), path("", include("taizhang.urls"))]  # the rest, for reversing
 
 
 def __getattr__(name: str) -> Any:
