@@ -234,9 +234,7 @@ def serve_minimal(port: int) -> None:
 
 
 def _urlpatterns() -> list[Any]:
-    from django.urls import path
-
-    from django.urls import include
+    from django.urls import include, path
 
     return [path("track/", minimal_track), path("", include("taizhang.urls"))]  # the rest, for reversing
 
