@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from taizhang.clock import today
 from taizhang.disclosure.access import published_batch, published_item
@@ -18,6 +18,7 @@ from taizhang.disclosure.models import Batch, BatchState
 from taizhang.disclosure.public import preview_item
 from taizhang.errors import ActionError
 from taizhang.public.limits import Counter, client_ip
+from taizhang.public.pagecache import serve_kept
 from taizhang.web.http import report_action_error
 
 BATCHES_PER_PAGE = 20
@@ -34,7 +35,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     # Publishing adds a newer batch and withdrawing removes one, so (how many, the newest) changes with either.
     version = f"{seen['n']}|{seen['latest'].timestamp() if seen['latest'] else 0}"
-    return render(request, "disclosure/public_list.html", {"page": page, "today": today(), "version": version})
+    context = {"page": page, "today": today(), "version": version}
+    # The whole page is the same for everyone until a batch is published or withdrawn (the version) or the day
+    # turns (the 公示中 badges): kept per page and language, each look filling in its own CSRF token.
+    key = f"disclosure-list:{version}:{page.number}:{get_language()}:{context['today']}"
+    return serve_kept(request, key, "disclosure/public_list.html", context)
 
 
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -67,6 +67,11 @@ class _MarkedRequest:
         return NEXT_MARK
 
 
+def marked_request() -> _MarkedRequest:
+    """What a kept page's template sees as its request: a GET whose address is the return-address marker."""
+    return _MarkedRequest()
+
+
 def fill_page(full: str, *, csrf_token: str, next_path: str, typed: str) -> str:
     """The kept page for one look: the markers replaced by this request's values, escaped as the template would."""
     return (
