@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -30,7 +30,7 @@ def scope_line(scope: Scope) -> str:
             gettext("立项日期 %(start)s 至 %(end)s")
             % {"start": chinese_date(scope.start) or "…", "end": chinese_date(scope.end) or "…"}
         )
-    return "；".join(parts)
+    return pgettext("list separator", "；").join(parts)
 
 
 def write_charts_xlsx(charts: list[Chart], scope: Scope, out: IO[bytes]) -> None:

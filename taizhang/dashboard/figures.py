@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from taizhang.accounts.models import Unit
 from taizhang.campaigns.models import Campaign
@@ -216,14 +216,14 @@ def _satisfaction(problems: QuerySet[Problem]) -> dict[str, int]:
 
 
 RATE_LABELS = {
-    "sign_on_time": ("签收及时率", "签收及时", "应签收"),
-    "done_on_time": ("按期办结率", "按期办结", "应办结"),
-    "closed": ("销号率", "已销号", "问题总数"),
-    "satisfied": ("满意率", "满意与基本满意", "回访评价"),
-    "returned": ("回退率", "退单过", "交办过"),
-    "reopened": ("重办率", "重办过", "验收通过过"),
-    "self_found": ("自查率", "自查发现", "问题总数"),
-    "follow_up_verified": ("回访核实率", "回访核实", "经回访"),
+    "sign_on_time": (gettext_noop("签收及时率"), gettext_noop("签收及时"), gettext_noop("应签收")),
+    "done_on_time": (gettext_noop("按期办结率"), gettext_noop("按期办结"), gettext_noop("应办结")),
+    "closed": (gettext_noop("销号率"), gettext_noop("已销号"), gettext_noop("问题总数")),
+    "satisfied": (gettext_noop("满意率"), gettext_noop("满意与基本满意"), gettext_noop("回访评价")),
+    "returned": (gettext_noop("回退率"), gettext_noop("退单过"), gettext_noop("交办过")),
+    "reopened": (gettext_noop("重办率"), gettext_noop("重办过"), gettext_noop("验收通过过")),
+    "self_found": (gettext_noop("自查率"), gettext_noop("自查发现"), gettext_noop("问题总数")),
+    "follow_up_verified": (gettext_noop("回访核实率"), gettext_noop("回访核实"), gettext_noop("经回访")),
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from taizhang.dashboard.figures import AGE_BUCKETS, NO_KIND, NOT_LINKED, OVERDUE_BUCKETS, Scope, overdue_deadline_range
 from taizhang.intake.models import Channel
@@ -157,8 +157,19 @@ def _opinion_groups(figures: dict[str, Any], scope: Scope) -> Chart:
     )
 
 
-OVERDUE_LABELS = {"d1_7": "1–7天", "d8_30": "8–30天", "d31_90": "31–90天", "d91": "90天以上"}
-AGE_LABELS = {"d0_1": "1天内", "d2_3": "2–3天", "d4_7": "4–7天", "d8_14": "8–14天", "d15": "15天以上"}
+OVERDUE_LABELS = {
+    "d1_7": gettext_noop("1–7天"),
+    "d8_30": gettext_noop("8–30天"),
+    "d31_90": gettext_noop("31–90天"),
+    "d91": gettext_noop("90天以上"),
+}
+AGE_LABELS = {
+    "d0_1": gettext_noop("1天内"),
+    "d2_3": gettext_noop("2–3天"),
+    "d4_7": gettext_noop("4–7天"),
+    "d8_14": gettext_noop("8–14天"),
+    "d15": gettext_noop("15天以上"),
+}
 
 
 def _overdue_heat(figures: dict[str, Any], scope: Scope) -> Chart:
@@ -180,7 +191,7 @@ def _overdue_heat(figures: dict[str, Any], scope: Scope) -> Chart:
 
 
 def _trend(figures: dict[str, Any], scope: Scope) -> Chart:
-    series = [gettext("立项"), gettext("办结"), gettext("收到意见")]
+    series = [pgettext("trend", "立项"), gettext("办结"), gettext("收到意见")]
     grain = figures["trend"]["grain"]
     rows = []
     for b in figures["trend"]["buckets"]:
