@@ -43,7 +43,7 @@ from taizhang.public.timeline import PublicProblem, PublicTimeline, Step, public
 
 DEFAULT_SECONDS = 86400
 CHUNK = 500
-FORMAT = 4  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
+FORMAT = 5  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
 
 # The whole follow page is kept too, with markers where each look puts its own values (fill_page): the CSRF token
 # of the language switch and rating form, the address to come back to, and the code as typed.

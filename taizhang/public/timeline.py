@@ -238,7 +238,8 @@ def _result(problem: Problem, closure: ClosureApplication | None, names: set[str
         done = gettext("问题已整改完成并通过验收，请您评价办理结果。")
     else:
         done = gettext("问题已整改完成，经验收销号。")
-    return f"{done}{pgettext('result', '整改情况：')}{summary}" if summary else done
+    heading = pgettext("result", "整改情况：")  # outside the f-string, where makemessages finds it
+    return f"{done}{heading}{summary}" if summary else done
 
 
 def _step(
@@ -255,7 +256,9 @@ def _step(
     if event.verb == Verb.OPINION_RECEIVED:
         return Step(event.at, gettext("收到您的反映"), gettext("已登记，生成查询码"))
     if event.verb == Verb.PROBLEM_CREATED:
-        return Step(event.at, gettext("立项"), gettext("列入问题台账，编号 %(number)s") % {"number": number})
+        return Step(
+            event.at, pgettext("timeline", "立项"), gettext("列入问题台账，编号 %(number)s") % {"number": number}
+        )
     if event.verb == Verb.OPINION_LINKED:
         detail = gettext("与反映同一问题的其他意见合并办理，编号 %(number)s") % {"number": number}
         return Step(event.at, gettext("合并办理"), detail)

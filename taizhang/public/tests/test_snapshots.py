@@ -115,7 +115,7 @@ def test_an_old_snapshot_is_rebuilt_and_each_language_is_kept_apart(
     assert set(TimelineSnapshot.objects.get(pk=opinion.pk).payload) == {"format", "zh-hans", "en"}
     # A snapshot older than its lifetime (an edit that bypassed the trail, e.g. a unit renamed) is rebuilt.
     old = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    TimelineSnapshot.objects.filter(pk=opinion.pk).update(built_at=old, payload={"format": 4, "zh-hans": {}})
+    TimelineSnapshot.objects.filter(pk=opinion.pk).update(built_at=old, payload={"format": 5, "zh-hans": {}})
     with translation.override("zh-hans"):
         assert timeline_for(looked_up(opinion)) == chinese
     assert TimelineSnapshot.objects.get(pk=opinion.pk).built_at != old
