@@ -22,8 +22,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from taizhang.accounts.api import units_router, users_router
 from taizhang.accounts.auth import API_AUTH
-from taizhang.assessment.api import router as assessment_router
 from taizhang.api_common import JsonOrFormParser
+from taizhang.assessment.api import router as assessment_router
 from taizhang.dashboard.api import router as dashboard_router
 from taizhang.disclosure.api import router as disclosure_router
 from taizhang.errors import ActionError
