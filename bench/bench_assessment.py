@@ -135,13 +135,13 @@ def insert(n: int) -> None:
                     reopen_count=1 if i % 33 == 0 else 0,
                 )
                 if "signed_at" in fields and status not in ("assigned", "returned"):
-                    problem.signed_at = created + dt.timedelta(hours=5 + 24 * (i % 3))  # type: ignore[attr-defined]
+                    problem.signed_at = created + dt.timedelta(hours=5 + 24 * (i % 3))
                 if "returned_count" in fields and i % 20 == 0:
-                    problem.returned_count = 1  # type: ignore[attr-defined]
+                    problem.returned_count = 1
                 rows.append(problem)
             problems = Problem.objects.bulk_create(rows)
             Assignment.objects.bulk_create(
-                Assignment(
+                Assignment(  # type: ignore[misc]  # bulk rows: the columns are set, mypy sees Optional sources
                     problem=p,
                     lead_unit_id=p.lead_unit_id,
                     responsible_person="负责人",
@@ -178,7 +178,7 @@ def insert(n: int) -> None:
             )
             done = [p for p in problems if p.closed_at is not None]
             ClosureApplication.objects.bulk_create(
-                ClosureApplication(
+                ClosureApplication(  # type: ignore[misc]  # bulk rows: the columns are set, mypy sees Optional sources
                     problem=p,
                     applied_by=user,
                     applied_at=p.closed_at,
@@ -214,7 +214,7 @@ def insert(n: int) -> None:
                 for p, o in zip(rated, opinions, strict=True)
             )
             SupervisionAction.objects.bulk_create(
-                SupervisionAction(
+                SupervisionAction(  # type: ignore[misc]  # bulk rows: the columns are set, mypy sees Optional sources
                     problem=p,
                     unit_id=p.lead_unit_id,
                     rung=red,
