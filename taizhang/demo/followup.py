@@ -6,6 +6,7 @@ over close in the scheduler's sweep, as in production."""
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from typing import TYPE_CHECKING
 
 from taizhang.followup import actions as followup
@@ -14,6 +15,7 @@ from taizhang.problems.models import Problem, Status
 
 if TYPE_CHECKING:
     from taizhang.demo.loader import DemoLoader
+    from taizhang.intake.models import Opinion
 
 DISSATISFIED = "老师仍在小区里组织补课，只是换了地方，问题没有真正解决。"
 UPHELD = "经督导组再次暗访核实，已整改到位；反映人所说为校外其他机构，已转市场监管部门处理。"
@@ -25,20 +27,26 @@ def follow_up_morning(loader: DemoLoader, morning: dt.datetime) -> None:
     for rating in Rating.objects.filter(review=Review.PENDING, created_at__lt=yesterday - dt.timedelta(days=1)):
         followup.do_review_dissatisfaction(rating, actor=coordinator, reopen=False, note=UPHELD)
     for opinion, problem, made in followup.callback_list():
-        if problem.follow_up_due_on is None or (opinion.pk + made) % 4 == 0:
+        if problem.follow_up_due_on is None or (_luck(opinion) + made) % 4 == 0:
             followup.do_record_callback_attempt(opinion, actor=coordinator, outcome=CallOutcome.NO_ANSWER)
             continue
-        satisfaction = _answer(opinion.pk)
+        satisfaction = _answer(_luck(opinion))
         comment = DISSATISFIED if satisfaction == Satisfaction.DISSATISFIED else ""
         fixed = satisfaction != Satisfaction.DISSATISFIED
         followup.do_rate(opinion, fixed=fixed, satisfaction=satisfaction, comment=comment, actor=coordinator)
     for problem in Problem.objects.filter(status=Status.FOLLOW_UP):
         for opinion in followup.reporters(problem).exclude(followup.callable_q()):
-            if opinion.pk % 3 == 0 and followup.open_problems_for(opinion):
+            if _luck(opinion) % 3 == 0 and followup.open_problems_for(opinion):
                 followup.do_rate(opinion, fixed=True, satisfaction=Satisfaction.SATISFIED)
 
 
-def _answer(pk: int) -> str:
-    if pk % 9 == 0:
+def _luck(opinion: Opinion) -> int:
+    """Who answers the phone and how, from the opinion's own words: the same on every database and whatever ran
+    before (a primary key is not — PostgreSQL's sequences are not rolled back between tests)."""
+    return zlib.crc32(opinion.text.encode())
+
+
+def _answer(luck: int) -> str:
+    if luck % 9 == 0:
         return Satisfaction.DISSATISFIED
-    return Satisfaction.BASIC if pk % 4 == 1 else Satisfaction.SATISFIED
+    return Satisfaction.BASIC if luck % 4 == 1 else Satisfaction.SATISFIED
