@@ -5,20 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext
 
-from taizhang.accounts.models import ApiToken, TokenScope
+from taizhang.accounts.models import ApiToken, RoleGrant, TokenScope, User
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
 from taizhang.clock import now
 from taizhang.errors import ActionError
 from taizhang.i18n import join_reasons
-
-if TYPE_CHECKING:
-    from taizhang.accounts.models import User
 
 TOKEN_KEY_PREFIX = "tz_"
 MAX_TOKEN_NAME_CHARS = 100
@@ -78,3 +74,22 @@ def do_create_api_token(
         data={"token": token.pk, "user": user.pk, "prefix": token.prefix, "scope": scope, "days": days},
     )
     return token, key
+
+
+@transaction.atomic
+def do_confirm_role_grant(grant: RoleGrant, *, actor: User) -> None:
+    """A second administrator confirms a request for the 纪检组 role (two-person rule): the role is given, and both
+    the confirmation and the role change are audited. Refused to the requester and to the person themselves."""
+    if actor.pk in (grant.requested_by_id, grant.user_id):
+        raise ActionError(gettext("%(user)s 的授权须由申请人和本人以外的另一名系统管理员确认。") % {"user": grant.user})
+    before = grant.user.role
+    User.objects.filter(pk=grant.user_id).update(role=grant.role)
+    grant.confirmed_by, grant.confirmed_at = actor, now()
+    grant.save(update_fields=["confirmed_by", "confirmed_at"])
+    record_event(Verb.ROLE_GRANT_CONFIRMED, actor=actor, summary=grant.user.get_username())
+    record_event(
+        Verb.ROLE_CHANGED,
+        actor=actor,
+        summary=grant.user.get_username(),
+        data={"role": [before, grant.role], "requested_by": grant.requested_by.get_username()},
+    )

@@ -7,10 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, gettext_lazy
 
+from taizhang.accounts.actions import do_confirm_role_grant
 from taizhang.accounts.models import ApiToken, Role, RoleGrant, Unit, User
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
 from taizhang.clock import now
+from taizhang.errors import ActionError
 
 
 @admin.register(Unit)
@@ -108,24 +110,11 @@ class RoleGrantAdmin(admin.ModelAdmin[RoleGrant]):
         actor: Any = request.user
         done = 0
         for grant in queryset.select_related("user", "requested_by").filter(confirmed_at__isnull=True):
-            if actor.pk in (grant.requested_by_id, grant.user_id):
-                messages.error(
-                    request,
-                    gettext("%(user)s 的授权须由申请人和本人以外的另一名系统管理员确认。") % {"user": grant.user},
-                )
+            try:
+                do_confirm_role_grant(grant, actor=actor)
+            except ActionError as exc:
+                messages.error(request, exc.message)
                 continue
-            with transaction.atomic():
-                before = grant.user.role
-                User.objects.filter(pk=grant.user_id).update(role=grant.role)
-                grant.confirmed_by, grant.confirmed_at = actor, now()
-                grant.save(update_fields=["confirmed_by", "confirmed_at"])
-                record_event(Verb.ROLE_GRANT_CONFIRMED, actor=actor, summary=grant.user.get_username())
-                record_event(
-                    Verb.ROLE_CHANGED,
-                    actor=actor,
-                    summary=grant.user.get_username(),
-                    data={"role": [before, grant.role], "requested_by": grant.requested_by.get_username()},
-                )
             done += 1
         if done:
             messages.success(request, gettext("已确认 %(count)d 项授权。") % {"count": done})

@@ -26,5 +26,14 @@ def serve_kept(request: HttpRequest, key: str, template: str, context: dict[str,
     if full is None:
         full = render_to_string(template, {**context, "csrf_token": CSRF_MARK, "request": marked_request()})
         cache.set(key, full, SECONDS)
-    body = fill_page(full, csrf_token=get_token(request), next_path=request.get_full_path(), typed="")
+    response = respond_kept(request, full)
+    assert response is not None  # no messages: checked above
+    return response
+
+
+def respond_kept(request: HttpRequest, full: str, *, typed: str = "") -> HttpResponse | None:
+    """A kept page with this look's own values, or None when the look must be rendered (a flash message waits)."""
+    if not full or len(get_messages(request)):
+        return None
+    body = fill_page(full, csrf_token=get_token(request), next_path=request.get_full_path(), typed=typed)
     return HttpResponse(body)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -24,7 +22,7 @@ from taizhang.public.actions import (
 )
 from taizhang.public.forms import SubmitForm, TrackForm
 from taizhang.public.limits import Counter, RateLimited, client_ip
-from taizhang.public.snapshots import fill_page
+from taizhang.public.pagecache import respond_kept
 from taizhang.web.http import report_action_error
 
 
@@ -91,10 +89,9 @@ def track_opinion(request: HttpRequest) -> HttpResponse:
     if page is None:
         # The code stays in the box, so a mistyped character is corrected instead of the whole code retyped.
         return render(request, "public/track.html", {"form": form, "not_found": True}, status=404)
-    if page.full and not len(get_messages(request)):
-        # The kept page with this look's own values: no template rendered (the page's cost was its rendering).
-        body = fill_page(page.full, csrf_token=get_token(request), next_path=request.get_full_path(), typed=typed)
-        return _private(HttpResponse(body))
+    # The kept page with this look's own values: no template rendered (the page's cost was its rendering).
+    if (kept := respond_kept(request, page.full, typed=typed)) is not None:
+        return _private(kept)
     context = {"form": form, "timeline": page.timeline, "timeline_html": page.html}
     return _private(render(request, "public/track.html", context))
 
