@@ -53,6 +53,42 @@ def _audit_key() -> str:
 
 
 TAIZHANG_AUDIT_KEY = _audit_key()
+
+
+def _key_file(name: str, make: str) -> Path:
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(make + "\n")
+        path.chmod(0o600)
+    return path
+
+
+def _data_keys() -> list[str]:
+    """The keys that encrypt reporters' personal data at rest (taizhang.intake.personal, AES-256-GCM), newest
+    first: the first encrypts, the others only decrypt what a rotation has not re-encrypted yet. From
+    TAIZHANG_DATA_KEY (comma-separated), else var/data_key (one a line), generated on first run like the audit key.
+    Rotation: docs/operations.md (manage.py rotate_data_key)."""
+    if keys := os.environ.get("TAIZHANG_DATA_KEY"):
+        return [k.strip() for k in keys.split(",") if k.strip()]
+    import secrets
+
+    path = _key_file("data_key", secrets.token_hex(32))
+    return [line.strip() for line in path.read_text().splitlines() if line.strip()]
+
+
+def _index_key() -> str:
+    """The key of the keyed hashes the database keeps instead of receipt codes and phone numbers (blind indexes):
+    TAIZHANG_INDEX_KEY, else var/index_key generated on first run. Never rotated: receipt codes are derived from it."""
+    if key := os.environ.get("TAIZHANG_INDEX_KEY"):
+        return key
+    import secrets
+
+    return _key_file("index_key", secrets.token_hex(32)).read_text().strip()
+
+
+TAIZHANG_DATA_KEYS = _data_keys()
+TAIZHANG_DATA_KEY_FILE = VAR_DIR / "data_key"
+TAIZHANG_INDEX_KEY = _index_key()
 # Daily anchors of the chain's head (taizhang.audit.anchors), one JSON line each, for safekeeping outside the system.
 TAIZHANG_AUDIT_ANCHORS = Path(os.environ.get("TAIZHANG_AUDIT_ANCHORS", VAR_DIR / "audit-anchors.jsonl"))
 DEBUG = _env_bool("DEBUG", False)
@@ -122,6 +158,8 @@ TAIZHANG_PUBLIC_SMS_RECEIPT = _env_bool("TAIZHANG_PUBLIC_SMS_RECEIPT", True)  # 
 TAIZHANG_PUBLIC_EMAIL_RECEIPT = _env_bool("TAIZHANG_PUBLIC_EMAIL_RECEIPT", True)  # mail it, if they gave an address
 # How long a follow page's kept timeline may serve at most (taizhang/public/snapshots.py); 0: rebuild every look.
 TAIZHANG_PUBLIC_TIMELINE_SECONDS = int(os.environ.get("TAIZHANG_PUBLIC_TIMELINE_SECONDS", "86400"))
+# The whole body's 驾驶舱 reads day rollups kept exact by triggers (taizhang/dashboard/rollups.py); off: count rows.
+TAIZHANG_DASHBOARD_ROLLUPS = _env_bool("TAIZHANG_DASHBOARD_ROLLUPS", True)
 TAIZHANG_POSTER_FONT = os.environ.get("TAIZHANG_POSTER_FONT", "")  # a CJK font for the PNG/PDF posters
 # 回访 after 验收: phone callbacks per reporter before giving up, and the working days the problem waits at most.
 TAIZHANG_FOLLOW_UP = {
@@ -224,14 +262,19 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 SESSION_COOKIE_HTTPONLY = True
 # Behind HTTPS (the reverse proxy terminates TLS and sets X-Forwarded-Proto): TAIZHANG_HTTPS=1 makes the cookies
-# Secure and sends HSTS for a year. Off by default so that the one-command demo works on http://127.0.0.1.
+# Secure, sends HSTS for a year (with includeSubDomains and preload: Taizhang is served on a host name of its own,
+# and preload only takes effect once someone submits the registrable domain), and redirects a plain-HTTP request
+# that reached the app. `manage.py check --deploy` is then clean (taizhang/web/tests/test_deploy_check.py). Each can
+# be turned off where the host's situation asks for it — check --deploy will then say so, as it should. Off by
+# default so that the one-command demo works on http://127.0.0.1.
 TAIZHANG_HTTPS = _env_bool("TAIZHANG_HTTPS", False)
 if TAIZHANG_HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
-    SECURE_SSL_REDIRECT = _env_bool("TAIZHANG_SSL_REDIRECT", False)  # the proxy usually redirects already
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("TAIZHANG_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("TAIZHANG_HSTS_PRELOAD", True)
+    SECURE_SSL_REDIRECT = _env_bool("TAIZHANG_SSL_REDIRECT", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # DEBUG shows settings and data on errors: refused when the service listens beyond this machine.

@@ -101,12 +101,19 @@ def may_review_closure(user: User, problem: Problem) -> bool:
     return user.role == Role.UNIT_HEAD and user.unit_id is not None and user.unit_id == problem.lead_unit_id
 
 
+# An uploaded file's own policy: shown inline (a picture), it may use the browser's image styling and nothing else.
+FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
 def attachment_file(attachment: Attachment) -> FileResponse:
     """The evidence file itself, as the page and the API serve it: pictures inline, anything else as a download,
-    under the name it was uploaded with. The caller has checked that the user may see its problem."""
+    under the name it was uploaded with. The caller has checked that the user may see its problem. The file is
+    never kept by a cache, and if a browser opens it anyway it runs sandboxed, with nothing it may load."""
     response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
     disposition = "inline" if attachment.content_type.startswith("image/") else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = FILE_POLICY
     return response
 
 

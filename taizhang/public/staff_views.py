@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from taizhang.accounts.models import Unit
 from taizhang.intake.access import access_opinion_by_id
-from taizhang.problems.access import can_triage
+from taizhang.problems.access import FILE_POLICY, can_triage
 from taizhang.public.actions import public_units
 from taizhang.public.models import OpinionPhoto
 from taizhang.public.poster import encoded, poster_font, poster_image, qr_svg, submit_url
@@ -75,5 +75,7 @@ def opinion_photo(request: AuthedHttpRequest, pk: int) -> FileResponse:
         raise Http404(gettext("照片不存在。"))
     access_opinion_by_id(request.user, photo.opinion_id)
     response = FileResponse(photo.file.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.jpg"'
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = FILE_POLICY
     return response
