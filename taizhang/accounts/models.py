@@ -70,12 +70,20 @@ class Role(models.TextChoices):
     LEADER = "leader", _("局领导")
     DISCIPLINE = "discipline", _("纪检组")
     ADMIN = "admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
 
 
 # Roles that see every problem of the campaign; unit roles see only their own unit's.
 BUREAU_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.INSPECTOR, Role.LEADER, Role.DISCIPLINE, Role.ADMIN})
 UNIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.UNIT_HEAD})
 VERIFIER_ROLES = frozenset({Role.COORDINATOR, Role.INSPECTOR})
+# 三权分立 (等保 level 3): the system administrator keeps users, units and configuration; the security administrator
+# alone changes roles and permissions (纪检组 with a second one's confirmation); the audit administrator reads the
+# trail and changes nothing. Neither of the last two sees any problem or opinion.
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Who must give a TOTP code after the password (taizhang.accounts.twofactor); superusers too.
+TOTP_ROLES = frozenset({*ADMINISTRATOR_ROLES, Role.DISCIPLINE})
 
 
 class User(AbstractUser):
@@ -172,7 +180,7 @@ class PasswordHistory(models.Model):
 
 class RoleGrant(models.Model):
     """A request to give someone the 纪检组 role (who may unmask a 举报's reporter): it takes effect only when a
-    second administrator, neither the requester nor the person, confirms it (两人授权, 等保 三权分立)."""
+    second security administrator, neither the requester nor the person, confirms it (两人授权, 等保 三权分立)."""
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
@@ -190,3 +198,38 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.get_role_display()}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238, taizhang.accounts.twofactor). The secret is sealed (lib.secretbox)
+    and never shown again after enrolment; `last_step` is the newest time step used, so a code is accepted once."""
+
+    user = models.OneToOneField(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="totp_device")
+    sealed_secret = models.CharField(max_length=200)
+    confirmed_at = models.DateTimeField(_("启用时间"))
+    last_step = models.BigIntegerField(default=0)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("动态口令")
+        verbose_name_plural = _("动态口令")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class RecoveryCode(models.Model):
+    """One of a user's ten one-time recovery codes (恢复码), for a lost phone; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("恢复码")
+        verbose_name_plural = _("恢复码")
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.code_hash[:8]}"

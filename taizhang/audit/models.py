@@ -77,6 +77,11 @@ class Verb(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("变更角色或权限")
     ROLE_GRANT_REQUESTED = "role_grant_requested", _("申请授予纪检组角色")
     ROLE_GRANT_CONFIRMED = "role_grant_confirmed", _("确认授予纪检组角色")
+    # 动态口令 (taizhang.accounts.twofactor); a wrong code is a LOGIN_FAILED with data["factor"] == "totp"
+    TOTP_ENROLLED = "totp_enrolled", _("启用动态口令")
+    TOTP_RESET = "totp_reset", _("重置动态口令")
+    RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("生成恢复码")
+    RECOVERY_CODE_USED = "recovery_code_used", _("使用恢复码登录")
 
 
 class AuditEvent(models.Model):
