@@ -18,7 +18,6 @@ from taizhang.clock import now
 from taizhang.errors import ActionError, Conflict, NotAllowed
 from taizhang.i18n import join_reasons
 from taizhang.intake.models import Channel, DismissReason, Opinion, OpinionLink, OpinionStatus
-from taizhang.lib.codes import new_receipt_code
 from taizhang.lib.fastinsert import insert_new
 from taizhang.problems.actions import create_problem
 from taizhang.problems.models import Category, Problem, Source, Status
@@ -89,9 +88,8 @@ def _insert_opinion(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                return Opinion.objects.create(
+                opinion = Opinion(
                     campaign=campaign,
-                    receipt_code=new_receipt_code(),
                     channel=data.channel,
                     text=data.text.strip(),
                     reporter_name="" if data.is_anonymous else data.reporter_name.strip(),
@@ -104,6 +102,9 @@ def _insert_opinion(
                     entered_by=actor,
                     source_record=source_record or {},
                 )
+                opinion.issue_code()
+                opinion.save(force_insert=True)
+                return opinion
         except IntegrityError:
             if (
                 data.external_ref
@@ -150,19 +151,29 @@ def do_receive_opinion(
         actor=actor,
         actor_name=actor_name,
         opinion=opinion,
-        summary=f"经{opinion.get_channel_display()}收到意见，查询码 {opinion.receipt_code}",
+        # Not the receipt code: the trail is kept for years and read by auditors; the code is kept only hashed.
+        summary=f"经{opinion.get_channel_display()}收到意见",
         data={"channel": opinion.channel},
     )
     return opinion
 
 
-def _fresh_receipt_codes(count: int) -> list[str]:
-    codes: set[str] = set()
-    while len(codes) < count:
-        wanted = {new_receipt_code() for _ in range(count - len(codes))}
-        taken = set(Opinion.objects.filter(receipt_code__in=wanted).values_list("receipt_code", flat=True))
-        codes |= wanted - taken
-    return list(codes)
+def _issue_codes(opinions: Sequence[Opinion]) -> None:
+    """A receipt code for each, none repeating another or one already issued (checked by hash, a query a round)."""
+    waiting = list(opinions)
+    issued: set[str] = set()
+    while waiting:
+        for opinion in waiting:
+            opinion.issue_code()
+        wanted = {o.receipt_hash for o in waiting}
+        taken = set(Opinion.objects.filter(receipt_hash__in=wanted).values_list("receipt_hash", flat=True))
+        again = []
+        for opinion in waiting:
+            if opinion.receipt_hash in taken or opinion.receipt_hash in issued:
+                again.append(opinion)
+            else:
+                issued.add(opinion.receipt_hash)
+        waiting = again
 
 
 @dataclass(frozen=True)
@@ -178,7 +189,7 @@ class ImportedOpinion:
 
 def _imported_summary(opinion: Opinion, filename: str, row: object, channels: dict[str, str]) -> str:
     where = f"第 {row} 行" if row else ""
-    return f"从《{filename}》{where}导入意见（{channels[opinion.channel]}），查询码 {opinion.receipt_code}"
+    return f"从《{filename}》{where}导入意见（{channels[opinion.channel]}）"
 
 
 @transaction.atomic
@@ -192,7 +203,6 @@ def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename
     opinions = [
         Opinion(
             campaign=campaign,
-            receipt_code=code,
             channel=item.data.channel,
             text=item.data.text.strip(),
             reporter_name="" if item.data.is_anonymous else item.data.reporter_name.strip(),
@@ -206,8 +216,11 @@ def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename
             source_record=item.source_record,
             import_key=item.import_key,
         )
-        for item, code in zip(rows, _fresh_receipt_codes(len(rows)), strict=True)
+        for item in rows
     ]
+    _issue_codes(opinions)
+    for opinion in opinions:
+        opinion.seal()
     try:
         with transaction.atomic():
             insert_new(opinions)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from taizhang.intake.personal import EncryptedTextField, code_from_seed, new_seed, phone_index, receipt_hash
 
 
 class Channel(models.TextChoices):
@@ -48,13 +52,19 @@ class Opinion(models.Model):
     """One raw submission from one channel, with its own receipt code (查询码) and reporter."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="opinions")
-    receipt_code = models.CharField(_("查询码"), max_length=20, unique=True)
+    # The receipt code (查询码) is kept only as a keyed hash, and shown from the seed it is derived from
+    # (taizhang.intake.personal): `receipt_code` below.
+    receipt_hash = models.CharField(_("查询码（密文散列）"), max_length=64, unique=True, editable=False)
+    receipt_seed = models.CharField(max_length=24, blank=True, editable=False)
     channel = models.CharField(_("渠道"), max_length=30, choices=Channel.choices)
     text = models.TextField(_("内容"))
-    reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
-    reporter_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # Personal data of the reporter, encrypted at rest (taizhang.intake.personal); lengths are checked by the actions.
+    reporter_name = EncryptedTextField(_("反映人"), blank=True)
+    reporter_phone = EncryptedTextField(_("联系电话"), blank=True)
+    # The phone's blind index (keyed HMAC of the digits): how a number is found or compared without decrypting.
+    reporter_phone_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     # A named reporter's address for the receipt code (群众端); personal data like the phone, never kept when anonymous.
-    reporter_email = models.EmailField(_("电子邮箱"), max_length=254, blank=True)
+    reporter_email = EncryptedTextField(_("电子邮箱"), blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     concerned_unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("涉及单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -97,8 +107,52 @@ class Opinion(models.Model):
             ),
         ]
 
+    _given_code = ""
+
     def __str__(self) -> str:
-        return f"{self.receipt_code} {self.text[:20]}"
+        return f"{self.receipt_code or self.pk} {self.text[:20]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.seal()
+        super().save(*args, **kwargs)
+
+    def seal(self) -> None:
+        """Fill what is derived from the personal fields before a write (save does it; bulk inserts call it)."""
+        self.reporter_phone_index = phone_index(self.reporter_phone)
+
+    def issue_code(self) -> str:
+        """Give this (unsaved) opinion a new receipt code; the unique hash refuses the rare repeat on insert."""
+        self.receipt_seed = new_seed()
+        code = code_from_seed(self.receipt_seed)
+        self.receipt_hash = receipt_hash(code)
+        return code
+
+    @property
+    def receipt_code(self) -> str:
+        """The code as issued; "" for one issued before codes were derived, unless this instance was found by it."""
+        return code_from_seed(self.receipt_seed) if self.receipt_seed else self._given_code
+
+    @receipt_code.setter
+    def receipt_code(self, code: str) -> None:
+        """A code chosen by the caller (tests, benchmarks): hashed; shown again only by this instance."""
+        self._given_code = code
+        self.receipt_seed = ""
+        self.receipt_hash = receipt_hash(code)
+
+    def remember_code(self, code: str) -> None:
+        """This instance was looked up by `code`: show it, changing nothing stored."""
+        self._given_code = code
+
+    @classmethod
+    def with_code(cls, code: str) -> models.QuerySet[Opinion]:
+        """The opinion a (normalised) receipt code belongs to: one indexed equality on the hash."""
+        return cls.objects.filter(receipt_hash=receipt_hash(code))
+
+    @classmethod
+    def with_phone(cls, phone: str) -> models.QuerySet[Opinion]:
+        """Opinions left with this phone number, by its blind index."""
+        index = phone_index(phone)
+        return cls.objects.filter(reporter_phone_index=index) if index else cls.objects.none()
 
     @property
     def is_whistleblowing(self) -> bool:

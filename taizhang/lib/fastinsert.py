@@ -76,8 +76,10 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any]
     if isinstance(field, models.ForeignKey):
         target = field.target_field.get_internal_type()
         plain: type | None = int if target in ("AutoField", "BigAutoField", "IntegerField") else None
-    else:
+    elif type(field).__module__.startswith("django."):
         plain = _AS_IS.get(internal)
+    else:  # a field class of our own (an encrypted column) prepares its values itself
+        plain = None
     if plain is not None:
         exact = plain
 

@@ -18,9 +18,11 @@ def access_opinion_by_code(request: HttpRequest, typed: str) -> Opinion | None:
     many codes, or too many that did not exist, or this code has been looked up too often."""
     code = _count_lookup(request, typed)
     # A malformed code still costs one query, so the answer takes as long as for an unknown one.
-    opinion = Opinion.objects.filter(receipt_code=code or "-").select_related("timeline_snapshot").first()
+    opinion = Opinion.with_code(code or "-").select_related("timeline_snapshot").first()
     if opinion is None:
         _count_miss(request)
+    else:
+        opinion.remember_code(code)  # shown as looked up (a code issued before codes were derived has no seed)
     return opinion
 
 
@@ -35,7 +37,9 @@ def access_page_by_code(request: HttpRequest, typed: str) -> PublicPage | None:
     opinion_id, page = found
     if page is not None:
         return page
-    return page_for(Opinion.objects.select_related("timeline_snapshot").get(pk=opinion_id))
+    opinion = Opinion.objects.select_related("timeline_snapshot").get(pk=opinion_id)
+    opinion.remember_code(code)
+    return page_for(opinion)
 
 
 def _count_lookup(request: HttpRequest, typed: str) -> str:

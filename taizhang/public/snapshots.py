@@ -20,6 +20,7 @@ settings.TAIZHANG_PUBLIC_TIMELINE_SECONDS (default one day; 0 turns snapshots of
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -38,16 +39,20 @@ from django.utils.translation import get_language
 from taizhang.audit.models import AuditEvent
 from taizhang.clock import now
 from taizhang.intake.models import Opinion, OpinionLink
+from taizhang.intake.personal import receipt_hash
 from taizhang.public.models import TimelineSnapshot
 from taizhang.public.timeline import PublicProblem, PublicTimeline, Step, public_timeline
 
 DEFAULT_SECONDS = 86400
 CHUNK = 500
-FORMAT = 5  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
+FORMAT = 6  # raise when the stored shape or what it shows changes (masking): older snapshots are rebuilt, never misread
 
 # The whole follow page is kept too, with markers where each look puts its own values (fill_page): the CSRF token
 # of the language switch and rating form, the address to come back to, and the code as typed.
 CSRF_MARK, NEXT_MARK, CODE_MARK = "TZKEPTCSRF7f3a9", "TZKEPTNEXT7f3a9", "TZKEPTCODE7f3a9"
+# The receipt code is kept nowhere in plain text (taizhang.intake.personal), kept pages included: they hold this
+# marker where the timeline shows the code, and each look puts back the code it was looked up by (with_code).
+RECEIPT_MARK = "TZKEPTRCPT7f3a9"
 
 
 @dataclass(frozen=True)
@@ -94,8 +99,9 @@ def page_for(opinion: Opinion) -> PublicPage:
     """The opinion's follow page, from its snapshot when that is current, else built and stored.
     `opinion` should come with `select_related("timeline_snapshot")` (access_opinion_by_code does that)."""
     seconds = lifetime()
+    code = opinion.receipt_code
     if seconds <= 0:
-        return _build(public_timeline(opinion))[0]
+        return with_code(_build(_marked(public_timeline(opinion)))[0], code)
     language = _language()
     try:
         snapshot: TimelineSnapshot | None = opinion.timeline_snapshot
@@ -110,23 +116,23 @@ def page_for(opinion: Opinion) -> PublicPage:
         and snapshot.payload.get("format") == FORMAT
     )
     if current and snapshot is not None and language in snapshot.payload:
-        return _page(snapshot.payload[language])
+        return with_code(_page(snapshot.payload[language]), code)
     if snapshot is None:  # the row first, then the state it describes (see the module's docstring)
         TimelineSnapshot.objects.bulk_create([TimelineSnapshot(opinion=opinion)], ignore_conflicts=True)
     generation = snapshot.generation if snapshot is not None else 0
-    page, stored = _build(public_timeline(opinion))
+    page, stored = _build(_marked(public_timeline(opinion)))
     kept = dict(snapshot.payload) if current and snapshot is not None else {"format": FORMAT}
     kept[language] = stored
     TimelineSnapshot.objects.filter(pk=opinion.pk, generation=generation).update(
         payload=kept, built_generation=generation, built_at=moment
     )
-    return page
+    return with_code(page, code)
 
 
 def kept_page(code: str) -> tuple[int, PublicPage | None] | None:
-    """The follow page's fast path, one hand-written query (no ORM compilation on every look): None when no
-    opinion has this code, else its id and its kept page if that is current in this language (else None: build
-    it with page_for)."""
+    """The follow page's fast path, one hand-written query on the code's hash (no ORM compilation on every look):
+    None when no opinion has this code, else its id and its kept page if that is current in this language (else
+    None: build it with page_for)."""
     seconds = lifetime()
     opinion_table = connection.ops.quote_name(Opinion._meta.db_table)
     snapshot_table = connection.ops.quote_name(TimelineSnapshot._meta.db_table)
@@ -134,8 +140,8 @@ def kept_page(code: str) -> tuple[int, PublicPage | None] | None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT o.id, CASE WHEN s.built_generation = s.generation AND s.built_at > %s THEN s.payload END "
-            f"FROM {opinion_table} o LEFT JOIN {snapshot_table} s ON s.opinion_id = o.id WHERE o.receipt_code = %s",
-            [fresh_after, code],
+            f"FROM {opinion_table} o LEFT JOIN {snapshot_table} s ON s.opinion_id = o.id WHERE o.receipt_hash = %s",
+            [fresh_after, receipt_hash(code)],
         )
         row = cursor.fetchone()
     if row is None:
@@ -145,7 +151,21 @@ def kept_page(code: str) -> tuple[int, PublicPage | None] | None:
         return int(opinion_id), None
     data = json.loads(payload) if isinstance(payload, str | bytes) else payload
     entry = data.get(_language()) if data.get("format") == FORMAT else None
-    return int(opinion_id), (_page(entry) if entry else None)
+    return int(opinion_id), (with_code(_page(entry), code) if entry else None)
+
+
+def _marked(timeline: PublicTimeline) -> PublicTimeline:
+    return dataclasses.replace(timeline, receipt_code=RECEIPT_MARK)
+
+
+def with_code(page: PublicPage, code: str) -> PublicPage:
+    """A page built with the receipt-code marker, showing `code`."""
+    shown = escape(code)
+    return PublicPage(
+        dataclasses.replace(page.timeline, receipt_code=code),
+        mark_safe(page.html.replace(RECEIPT_MARK, shown)),
+        page.full.replace(RECEIPT_MARK, shown),
+    )
 
 
 def _language() -> str:

@@ -19,6 +19,7 @@ from taizhang.demo import county
 from taizhang.demo.loader import DemoLoader
 from taizhang.demo.story import Story, build_story
 from taizhang.intake.models import PUBLIC_CHANNELS, Channel, Opinion, OpinionStatus
+from taizhang.intake.personal import code_from_seed
 from taizhang.problems.models import CategoryGroup, Problem, Status
 
 # The logins worth trying first; --list-users prints every one.
@@ -136,8 +137,9 @@ class Command(BaseCommand):
 
 
 def _first_code(qs: Any) -> str | None:
-    code: str | None = qs.order_by("id").values_list("receipt_code", flat=True).first()
-    return code
+    """Recomputed from the opinion's seed with the index key: the database keeps only the code's hash."""
+    seed: str | None = qs.exclude(receipt_seed="").order_by("id").values_list("receipt_seed", flat=True).first()
+    return code_from_seed(seed) if seed else None
 
 
 def _width(text: str) -> int:
