@@ -22,6 +22,7 @@ class Row:
     values: list[Any]
     drill: str | None = None  # the ledger list of the problems behind this row
     cells: list[str | None] = field(default_factory=list)  # heat map: a link per value
+    instruct: str | None = None  # heat map, for a leader: the 批示 form for this row's unit (set by the view)
 
 
 @dataclass

@@ -2,22 +2,25 @@ from __future__ import annotations
 
 import tempfile
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from taizhang.accounts.models import Unit
 from taizhang.campaigns.models import Campaign
-from taizhang.clock import now
+from taizhang.clock import now, today
 from taizhang.dashboard.export import scope_line, write_charts_xlsx
 from taizhang.dashboard.figures import Scope, compute, parse_scope
-from taizhang.dashboard.tables import charts
+from taizhang.dashboard.tables import Chart, charts
 from taizhang.errors import ActionError
+from taizhang.supervision import instructions
+from taizhang.supervision.forms import InstructionForm, InstructionReplyForm
 from taizhang.web.http import AuthedHttpRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,8 +51,39 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "charts": chart_list,
         "charts_json": [c.as_json() for c in chart_list],
         "query": request.GET.urlencode(),
+        **_instructions(request, scope, figures, chart_list),
     }
     return render(request, "dashboard/dashboard.html", context)
+
+
+def _instructions(
+    request: AuthedHttpRequest, scope: Scope, figures: dict[str, Any], chart_list: list[Chart]
+) -> dict[str, Any]:
+    """领导批示 on the dashboard: for a leader, a 批示 link on each unit of the overdue table; on one unit's view
+    (a chosen unit, or a unit's own), that unit's unit-level 批示 — with the form for a leader, the reply for the
+    unit."""
+    user = request.user
+    if user.role in instructions.INSTRUCTORS:
+        heat = next((c for c in chart_list if c.key == "overdue_by_unit"), None)
+        back = urlencode({"next": request.get_full_path()})
+        for row, entry in zip(heat.rows if heat else [], figures["overdue_by_unit"], strict=True):
+            if entry["unit"]["id"]:  # the form says so if the unit is one no 批示 can go to (no extra query here)
+                row.instruct = reverse("supervision_unit_instruction", args=[entry["unit"]["id"]]) + "?" + back
+    unit = scope.unit or (user.unit if user.is_unit_role() else None)
+    if unit is None:
+        return {}
+    given = [
+        (i, InstructionReplyForm(prefix=f"instruction_reply_{i.pk}") if instructions.can_reply(user, i) else None)
+        for i in instructions.unit_instructions(user, unit)[:10]
+    ]
+    return {
+        "instruction_unit": unit,
+        "unit_instructions": given,
+        "can_instruct_unit": instructions.can_instruct_unit(user, unit),
+        "instruction_form": InstructionForm(prefix="instruction"),
+        "instruction_next": request.get_full_path(),
+        "today": today(),
+    }
 
 
 @login_required

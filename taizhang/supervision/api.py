@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from taizhang.api_common import ERRORS, PageParams, UnitRef, api_user, page_of
+from taizhang.clock import today
 from taizhang.problems.access import access_problem_by_id
 from taizhang.supervision import actions, instructions
 from taizhang.supervision.access import access_action_by_id, access_extension_by_id, actions_visible_to
@@ -183,13 +184,15 @@ class InstructionReplyIn(Schema):
 
 class InstructionOut(Schema):
     id: int
-    problem_id: int
-    unit: UnitRef = Field(description="批示交办的单位（问题的牵头单位）")
+    level: str = Field(description="problem 对问题的批示 / unit 对单位的批示（在驾驶舱作出，不针对具体问题）")
+    problem_id: int | None = Field(description="问题 id；对单位的批示为空")
+    unit: UnitRef = Field(description="批示交办的单位（对问题的批示为问题的牵头单位）")
     author_id: int
     author_name: str = Field(description="批示领导")
     text: str
     created_at: dt.datetime
     reply_due_on: dt.date = Field(description="回复时限")
+    state: str = Field(description="waiting 待回复 / overdue 逾期未回复 / replied 已回复")
     reply: str = Field(description="办理情况；未回复为空")
     replied_at: dt.datetime | None
     replied_by_id: int | None
@@ -197,6 +200,69 @@ class InstructionOut(Schema):
     @staticmethod
     def resolve_author_name(obj: Instruction) -> str:
         return obj.author.display_name
+
+    @staticmethod
+    def resolve_level(obj: Instruction) -> str:
+        return "unit" if obj.problem_id is None else "problem"
+
+    @staticmethod
+    def resolve_state(obj: Instruction) -> str:
+        return obj.state_on(today())
+
+
+class InstructionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[InstructionOut]
+
+
+class InstructionQuery(Schema):
+    state: Literal["", "waiting", "overdue", "replied"] = Field(
+        "", description="waiting 待回复（含逾期）/ overdue 逾期未回复 / replied 已回复；不填为全部"
+    )
+    level: Literal["", "unit", "problem"] = Field("", description="unit 对单位的批示 / problem 对问题的批示")
+    unit: int | None = Field(None, description="只看批示给这个单位的")
+
+
+@router.get(
+    "/instructions",
+    response={200: InstructionPage, **ERRORS},
+    summary="领导批示列表",
+    description="局领导看自己作出的批示（跟踪回复），责任单位看批示给本单位的，其他局机关角色看全部；新批示在前。",
+)
+def list_all_instructions(
+    request: HttpRequest, filters: Query[InstructionQuery], paging: Query[PageParams]
+) -> dict[str, Any]:
+    user = api_user(request)
+    listed = instructions.instructions_listed_for(user)
+    qs = instructions.filter_instructions(listed, state=filters.state, level=filters.level, unit_id=filters.unit)
+    count, items = page_of(qs, paging)
+    return {"count": count, "page": paging.page, "page_size": paging.page_size, "items": items}
+
+
+@router.get(
+    "/units/{unit_id}/instructions",
+    response={200: list[InstructionOut], **ERRORS},
+    summary="对单位的领导批示",
+    description="驾驶舱上该单位的批示（对单位、不针对具体问题的），新批示在前。责任单位只能查看本单位的。",
+)
+def list_unit_instructions(request: HttpRequest, unit_id: int) -> list[Instruction]:
+    user = api_user(request)
+    unit = instructions.access_unit_by_id(user, unit_id)
+    return list(instructions.unit_instructions(user, unit))
+
+
+@router.post(
+    "/units/{unit_id}/instructions",
+    response={200: InstructionOut, **ERRORS},
+    summary="对单位作出批示（局领导）",
+    description="批示给股室、学校或幼儿园，关于其整体工作而非某个问题；单位的联络员和负责人在待办中看到并回复一次。",
+)
+def give_unit_instruction(request: HttpRequest, unit_id: int, payload: InstructionIn) -> Instruction:
+    user = api_user(request)
+    unit = instructions.access_unit_to_instruct(user, unit_id)
+    return instructions.do_give_unit_instruction(unit, actor=user, text=payload.text, reply_due_on=payload.reply_due_on)
 
 
 @router.get(
@@ -227,7 +293,7 @@ def give_instruction(request: HttpRequest, problem_id: int, payload: Instruction
     "/instructions/{instruction_id}/reply",
     response={200: InstructionOut, **ERRORS},
     summary="回复批示的办理情况（责任单位）",
-    description="每条批示回复一次。",
+    description="对问题或对单位的批示都在这里回复；只有批示所交办单位的联络员或负责人可以回复，每条批示回复一次。",
 )
 def reply_instruction(request: HttpRequest, instruction_id: int, payload: InstructionReplyIn) -> Instruction:
     user = api_user(request)

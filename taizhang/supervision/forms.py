@@ -19,8 +19,16 @@ class ExtensionDecisionForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+TOO_LONG = _("内容不能超过 %(limit_value)d 字（现为 %(show_value)d 字）。")
+
+
 class InstructionForm(forms.Form):
-    text = forms.CharField(label=_("批示内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("批示内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写批示内容。"), "max_length": TOO_LONG},
+    )
     reply_due_on = forms.DateField(
         label=_("回复时限"),
         required=False,
@@ -30,7 +38,27 @@ class InstructionForm(forms.Form):
 
 
 class InstructionReplyForm(forms.Form):
-    text = forms.CharField(label=_("办理情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("办理情况"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写办理情况。"), "max_length": TOO_LONG},
+    )
+
+
+class InstructionFilterForm(forms.Form):
+    """The 领导批示 list's filters (the API takes the same words)."""
+
+    state = forms.ChoiceField(
+        label=_("办理情况"),
+        choices=[("", _("全部")), ("waiting", _("待回复")), ("overdue", _("逾期未回复")), ("replied", _("已回复"))],
+        required=False,
+    )
+    level = forms.ChoiceField(
+        label=_("批示对象"),
+        choices=[("", _("全部")), ("unit", _("对单位的批示")), ("problem", _("对问题的批示"))],
+        required=False,
+    )
 
 
 def _units() -> Any:

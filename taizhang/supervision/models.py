@@ -326,10 +326,19 @@ class RedItemSubscription(models.Model):
 
 
 class Instruction(models.Model):
-    """领导批示: a leader's instruction on a problem to the unit that leads it. The unit answers once with how it
-    carried it out (办理情况); until then it waits in the leader's 待办 and in the unit's, against its reply date."""
+    """领导批示: a leader's instruction to a unit — on a problem (to the unit that leads it), or on the unit's work as
+    a whole (no problem: written from the 驾驶舱). The unit answers once with how it carried it out (办理情况); until
+    then it waits in the leader's 待办 and in the unit's, against its reply date."""
 
-    problem = models.ForeignKey("problems.Problem", on_delete=models.PROTECT, related_name="instructions")
+    problem = models.ForeignKey(
+        "problems.Problem",
+        verbose_name=_("问题"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instructions",
+        help_text=_("不填为对单位的批示"),
+    )
     unit = models.ForeignKey("accounts.Unit", verbose_name=_("批示对象"), on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("批示领导"), on_delete=models.PROTECT, related_name="+"
@@ -356,7 +365,13 @@ class Instruction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.author} 批示 {self.problem_id}"
+        return f"{self.author} 批示 {self.problem_id or self.unit_id}"
+
+    def state_on(self, on: dt.date) -> str:
+        """replied / overdue (unanswered past its reply date) / waiting — the states the lists filter by."""
+        if self.replied_at is not None:
+            return "replied"
+        return "overdue" if self.reply_due_on < on else "waiting"
 
 
 class Sanction(models.TextChoices):

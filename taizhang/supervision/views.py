@@ -10,11 +10,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from taizhang.accounts.models import Role, UnitKind
-from taizhang.clock import now
+from taizhang.clock import now, today
 from taizhang.errors import ActionError, NotAllowed
 from taizhang.lib.workdays import official_arrangements
 from taizhang.problems.access import access_problem_by_id
@@ -37,12 +38,19 @@ from taizhang.supervision.forms import (
     CalendarYearForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    InstructionFilterForm,
     InstructionForm,
     InstructionReplyForm,
     RungFilterForm,
     SubscriptionForm,
 )
-from taizhang.supervision.models import ActionState, CalendarYear, RedItemSubscription, SupervisionAction
+from taizhang.supervision.models import (
+    ActionState,
+    CalendarYear,
+    Instruction,
+    RedItemSubscription,
+    SupervisionAction,
+)
 from taizhang.web.http import AuthedHttpRequest, report_action_error
 
 PAGE_SIZE = 50
@@ -219,16 +227,88 @@ def instruction_give(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def instruction_reply(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     instruction = instructions.access_instruction_by_id(request.user, pk)
-    problem = access_problem_by_id(request.user, instruction.problem_id)
+    problem = access_problem_by_id(request.user, instruction.problem_id) if instruction.problem_id else None
     form = InstructionReplyForm(request.POST, prefix=f"instruction_reply_{instruction.pk}")
-    if not form.is_valid():
-        return _problem_with_error(request, problem, ActionError(gettext("请填写办理情况。")))
-    try:
-        instructions.do_reply_instruction(instruction, actor=request.user, text=form.cleaned_data["text"])
+    try:  # the action checks who may answer before what they typed, so an outsider is refused as one (403)
+        instructions.do_reply_instruction(instruction, actor=request.user, text=_posted(form, "text"))
     except ActionError as exc:
-        return _problem_with_error(request, problem, exc)
+        if problem is not None:
+            return _problem_with_error(request, problem, exc)
+        status = report_action_error(request, None if form.errors else form, exc)
+        return _instruction_page(request, instruction, reply_form=form, status=status)
     messages.success(request, gettext("办理情况已回复。"))
-    return redirect(reverse("problem_detail", args=[problem.pk]) + "#instructions")
+    return redirect(instructions.instruction_url(instruction))
+
+
+@login_required
+def instruction_list(request: AuthedHttpRequest) -> HttpResponse:
+    """领导批示: a leader's own (to follow up), a unit's addressed to it, every one for the other bureau roles."""
+    form = InstructionFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    listed = instructions.instructions_listed_for(request.user)
+    qs = instructions.filter_instructions(listed, state=data.get("state", ""), level=data.get("level", ""))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "today": today()}
+    return render(request, "supervision/instructions.html", context)
+
+
+@login_required
+def instruction_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A unit-level 批示 and its answer; one on a problem is read on the problem's timeline."""
+    instruction = instructions.access_instruction_by_id(request.user, pk)
+    if instruction.problem_id is not None:
+        return redirect(instructions.instruction_url(instruction))
+    return _instruction_page(request, instruction)
+
+
+def _instruction_page(
+    request: AuthedHttpRequest,
+    instruction: Instruction,
+    *,
+    reply_form: InstructionReplyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if reply_form is None and instructions.can_reply(request.user, instruction):
+        reply_form = InstructionReplyForm(prefix=f"instruction_reply_{instruction.pk}")
+    context = {"i": instruction, "reply_form": reply_form, "today": today()}
+    return render(request, "supervision/instruction.html", context, status=status)
+
+
+@login_required
+def unit_instruction_give(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """作出批示 on a unit's work as a whole (from the 驾驶舱): the form, and its POST."""
+    try:
+        unit = instructions.access_unit_to_instruct(request.user, pk)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        back = ""
+    form = InstructionForm(request.POST or None, prefix="instruction")
+    status = 200
+    if request.method == "POST":
+        try:
+            if "reply_due_on" in form.errors:
+                raise ActionError(str(form.errors["reply_due_on"][0]))
+            instruction = instructions.do_give_unit_instruction(
+                unit, actor=request.user, text=_posted(form, "text"), reply_due_on=form.cleaned_data["reply_due_on"]
+            )
+        except ActionError as exc:
+            status = report_action_error(request, None if form.errors else form, exc)
+        else:
+            messages.success(request, gettext("批示已送达%(unit)s。") % {"unit": unit.name})
+            return redirect(back or reverse("supervision_instruction", args=[instruction.pk]))
+    recent = instructions.unit_instructions(request.user, unit)[:10]
+    refusal = instructions.unit_refusal(unit)
+    context = {"unit": unit, "form": form, "next": back, "recent": recent, "refusal": refusal, "today": today()}
+    return render(request, "supervision/unit_instruction.html", context, status=status)
+
+
+def _posted(form: InstructionForm | InstructionReplyForm, name: str) -> str:
+    """What was typed, as typed: the action itself says what is wrong with it (empty, too long)."""
+    return str(form.data.get(form.add_prefix(name), ""))
 
 
 def _problem_with_error(request: AuthedHttpRequest, problem: Problem, exc: ActionError) -> HttpResponse:

@@ -25,6 +25,7 @@ from taizhang.problems.models import ClosureApplication, ClosureDecision, Proble
 from taizhang.supervision.actions import REPLYABLE, SIGNABLE
 from taizhang.supervision.config import get_config
 from taizhang.supervision.documents import REPLY_WORKDAYS
+from taizhang.supervision.instructions import instruction_url
 from taizhang.supervision.models import (
     Accountability,
     ActionState,
@@ -324,15 +325,18 @@ def _documents(qs: QuerySet[SupervisionAction], kind: str, on: dt.date) -> tuple
 
 
 def _instructions(qs: QuerySet[Instruction], kind: str, on: dt.date) -> tuple[int, list[TodoItem]]:
-    """Unanswered 批示, against the reply date the leader set: the unit's to answer, the leader's to follow up."""
+    """Unanswered 批示, on a problem or on a unit, against the reply date the leader set: the unit's to answer, the
+    leader's to follow up."""
     items = []
     for i in qs.select_related("problem", "unit", "author").order_by("reply_due_on", "id")[:PER_KIND]:
         who = i.unit.name if kind == "instruction_awaiting" else i.author.display_name
+        # one on a unit's work as a whole (from the 驾驶舱) has no problem: it is named by the unit
+        title = f"{i.problem.number} {i.problem.title}" if i.problem else str(_("对%(unit)s的批示") % {"unit": i.unit})
         items.append(
             TodoItem(
                 kind,
-                f"{i.problem.number} {i.problem.title}",
-                _problem_url(i.problem_id) + "#instructions",
+                title,
+                instruction_url(i),
                 i.created_at,
                 i.reply_due_on,
                 _due_light(i.reply_due_on, on),
