@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -22,12 +23,22 @@ from django.utils.translation import gettext, gettext_noop
 from taizhang.accounts.models import Unit
 from taizhang.campaigns.models import Campaign
 from taizhang.clock import today
+from taizhang.dashboard import rollups
 from taizhang.errors import ActionError, NotAllowed
 from taizhang.followup.models import CONTENT, Rating
 from taizhang.intake.models import Channel, Opinion, OpinionLink, OpinionStatus
 from taizhang.problems.filters import ledger_queryset
-from taizhang.problems.models import CategoryGroup, LocalDate, Problem, RectificationKind, Status, Term
-from taizhang.supervision.timelimits import light_counts
+from taizhang.problems.models import (
+    ACTIVE_STATUSES,
+    CategoryGroup,
+    LocalDate,
+    Problem,
+    RectificationKind,
+    Status,
+    Term,
+)
+from taizhang.supervision.config import get_config
+from taizhang.supervision.timelimits import light_counts, with_warn_until
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -152,15 +163,44 @@ def scoped_problems(scope: Scope) -> QuerySet[Problem]:
     return qs.select_related(None).order_by()
 
 
-def compute(scope: Scope) -> dict[str, Any]:
+def uses_rollups(scope: Scope) -> bool:
+    """The whole body (a bureau-wide viewer, no unit chosen) is read from the rollups; a unit's few hundred
+    problems are counted from its rows."""
+    return settings.TAIZHANG_DASHBOARD_ROLLUPS and scope.user.is_bureau_wide() and scope.unit is None
+
+
+def compute(scope: Scope, *, rollups: bool | None = None) -> dict[str, Any]:
+    """Every figure of the dashboard. `rollups` forces one way or the other (tests compare both)."""
+    if rollups if rollups is not None else uses_rollups(scope):
+        return _compute_rolled(scope)
     problems = scoped_problems(scope)
     counts = _problem_counts(problems, scope.on)
-    total = counts["total"]
     lights = light_counts(problems, scope.on)
     # A unit's view (or a chosen unit) counts only the opinions behind its problems, whenever they were 立项.
     whole = scope.user.is_bureau_wide() and scope.unit is None
     theirs = None if whole else scoped_problems(Scope(scope.user, None, None, scope.campaign, scope.unit, scope.on))
     opinions = _opinions(scope, theirs)
+    return _assemble(
+        scope,
+        counts,
+        lights,
+        _opinion_counts(opinions, theirs),
+        _overdue_by_unit(problems, scope.on),
+        _trend(problems, opinions, scope),
+        _satisfaction(problems),
+    )
+
+
+def _assemble(
+    scope: Scope,
+    counts: dict[str, int],
+    lights: dict[str, int],
+    opinions: dict[str, Any],
+    overdue_by_unit: list[dict[str, Any]],
+    trend: dict[str, Any],
+    satisfaction: dict[str, int],
+) -> dict[str, Any]:
+    total = counts["total"]
     return {
         "as_of": scope.on,
         "period": {"start": scope.start, "end": scope.end},
@@ -172,12 +212,104 @@ def compute(scope: Scope) -> dict[str, Any]:
         "by_kind": {**{k.value: counts[f"kind_{k.value}"] for k in RectificationKind}, NO_KIND: counts["kind_none"]},
         "by_category_group": {g.value: counts[f"group_{g.value}"] for g in CategoryGroup},
         "terms": {t: counts[t] for t in COUNTED_TERMS},
-        "opinions": _opinion_counts(opinions, theirs),
-        "overdue_by_unit": _overdue_by_unit(problems, scope.on),
-        "trend": _trend(problems, opinions, scope),
+        "opinions": opinions,
+        "overdue_by_unit": overdue_by_unit,
+        "trend": trend,
         "untriaged": _untriaged(scope),
-        "rates": _rates(counts, _satisfaction(problems)),
+        "rates": _rates(counts, satisfaction),
     }
+
+
+def _compute_rolled(scope: Scope) -> dict[str, Any]:
+    """The same figures from the rollups (taizhang.dashboard.rollups): the day-independent counts summed over the
+    period's days, the date-dependent ones evaluated over the kept 在办 cells for `scope.on`."""
+    rollups.refresh()
+    kept = rollups.Rollups(scope.campaign.pk if scope.campaign else None, scope.start, scope.end)
+    days = kept.problem_days()
+    summed = rollups.counts_of(counts for _day, counts in days)
+    cells = kept.open_cells()
+    on = scope.on
+    overdue = sum(c["n"] for c in cells if rollups.overdue(c, on))
+    lit_in_time = sum(
+        c["n"] for c in cells if c["status"] in ACTIVE_STATUSES and c["deadline"] is not None and c["deadline"] >= on
+    )
+    waiting_late = sum(c["n"] for c in cells if c["sign_due_on"] is not None and c["sign_due_on"] < on)
+    keys = ["total", *(f"status_{s.value}" for s in Status), *(f"kind_{k.value}" for k in RectificationKind)]
+    keys += ["kind_none", *(f"group_{g.value}" for g in CategoryGroup), *rollups.DAY_TERMS]
+    counts = {key: summed.get(key, 0) for key in keys}
+    counts["overdue"] = overdue
+    counts["due"] = summed.get("done_with_deadline", 0) + overdue
+    counts["sign_due"] = summed.get("signed", 0) + waiting_late
+    yellow = _yellow(scope)
+    lights = {"red": overdue, "yellow": yellow, "green": lit_in_time - yellow}
+    opinion_rows = kept.opinion_days()
+    by_channel: dict[str, int] = defaultdict(int)
+    for row in opinion_rows:
+        by_channel[row["channel"]] += row["n"]
+    opinions = {
+        "total": sum(by_channel.values()),
+        "by_channel": {c.value: by_channel.get(c.value, 0) for c in Channel},
+        "by_category_group": {
+            **{g: sum(r["n"] for r in opinion_rows if r["groups"] & bit) for g, bit in rollups.GROUP_BITS.items()},
+            NOT_LINKED: sum(r["n"] for r in opinion_rows if not r["linked"]),
+        },
+    }
+    created: dict[dt.date, int] = {day: c.get("total", 0) for day, c in days if c.get("total")}
+    done: dict[dt.date, int] = defaultdict(int)
+    for closed_on, n in kept.done_by_day():
+        done[closed_on] += n
+    received: dict[dt.date, int] = defaultdict(int)
+    for row in opinion_rows:
+        received[row["day"]] += row["n"]
+    span = (min(created), max(created)) if created else None
+    return _assemble(
+        scope,
+        counts,
+        lights,
+        opinions,
+        _overdue_by_unit_kept(cells, on),
+        _trend_of(scope, span, created, done, received),
+        {"rated": summed.get("rated", 0), "content": summed.get("content", 0)},
+    )
+
+
+def _yellow(scope: Scope) -> int:
+    """黄灯 over the scope, from the ledger: only deadlines between today and the widest warning window qualify,
+    a few days of rows found by the deadline index (the window itself depends on each problem's rule)."""
+    config = get_config()
+    rules = [config.rule_for(None, ""), *config.rules.values()]
+    widest = max(config.calendar.add_workdays(scope.on, rule.warn_workdays) for rule in rules)
+    near = scoped_problems(scope).filter(Term.active(), deadline__gte=scope.on, deadline__lte=widest)
+    return with_warn_until(near, scope.on, config).filter(deadline__lte=F("warn_until")).count()
+
+
+def _overdue_by_unit_kept(cells: list[dict[str, Any]], on: dt.date) -> list[dict[str, Any]]:
+    per_unit: dict[int | None, dict[str, Any]] = {}
+    for cell in cells:
+        if not rollups.overdue(cell, on):
+            continue
+        row = per_unit.setdefault(
+            cell["lead_unit_id"], {"total": 0, "buckets": {key: 0 for key, _low, _high in OVERDUE_BUCKETS}}
+        )
+        row["total"] += cell["n"]
+        late = (on - cell["deadline"]).days
+        for key, low, high in OVERDUE_BUCKETS:
+            if late >= low and (high is None or late <= high):
+                row["buckets"][key] += cell["n"]
+    # the database's own order of names, as the ledger's query orders them
+    names = (
+        Unit.objects.filter(pk__in=[u for u in per_unit if u is not None]).order_by("name").values_list("pk", "name")
+    )
+    rank: dict[int | None, tuple[int, str | None]] = {pk: (i, name) for i, (pk, name) in enumerate(names)}
+    ordered = sorted(per_unit.items(), key=lambda kv: (-kv[1]["total"], rank.get(kv[0], (-1, None))[0]))
+    return [
+        {
+            "unit": {"id": unit_id, "name": rank.get(unit_id, (-1, None))[1]},
+            "total": row["total"],
+            "buckets": row["buckets"],
+        }
+        for unit_id, row in ordered
+    ]
 
 
 def _problem_counts(problems: QuerySet[Problem], on: dt.date) -> dict[str, int]:
@@ -312,29 +444,54 @@ def overdue_deadline_range(on: dt.date, low: int, high: int | None) -> tuple[dt.
 
 def _trend(problems: QuerySet[Problem], opinions: QuerySet[Opinion], scope: Scope) -> dict[str, Any]:
     """立项, 办结 (验收 passed) and opinions received per week or month over the period (or the data's span)."""
+    span = None
+    if scope.start is None:
+        found = problems.aggregate(first=Min("created_at"), last=Max("created_at"))
+        if found["first"] is not None:
+            span = (timezone.localdate(found["first"]), timezone.localdate(found["last"]))
+
+    def per_day(qs: QuerySet[Any], column: str) -> dict[dt.date, int]:
+        """Counted by local day in the database (a few hundred rows come back)."""
+        rows = qs.annotate(d=LocalDate(column)).values_list("d").annotate(n=Count("id")).order_by()
+        return {day: n for day, n in rows if day is not None}
+
+    return _trend_of(
+        scope,
+        span,
+        per_day(problems, "created_at"),
+        per_day(problems.filter(Term.done()), "closed_at"),
+        per_day(opinions, "received_at"),
+    )
+
+
+def _trend_of(
+    scope: Scope,
+    span: tuple[dt.date, dt.date] | None,
+    created_days: Mapping[dt.date, int],
+    done_days: Mapping[dt.date, int],
+    received_days: Mapping[dt.date, int],
+) -> dict[str, Any]:
+    """Week or month buckets over the period, or over the problems' 立项 span (`span`) when it has no start."""
     first, last = scope.start, scope.end or scope.on
     if first is None:
-        span = problems.aggregate(first=Min("created_at"), last=Max("created_at"))
-        if span["first"] is None:
+        if span is None:
             return {"grain": "week", "buckets": []}
-        first = timezone.localdate(span["first"])
-        last = max(last, timezone.localdate(span["last"]))
+        first = span[0]
+        last = max(last, span[1])
     grain = "week" if (last - first).days <= WEEKLY_UP_TO_DAYS else "month"
 
     def bucket_of(day: dt.date) -> dt.date:
         return day - dt.timedelta(days=day.weekday()) if grain == "week" else day.replace(day=1)
 
-    def per_bucket(qs: QuerySet[Any], column: str) -> dict[dt.date, int]:
-        """Counted by local day in the database (a few hundred rows come back), summed into buckets here."""
+    def per_bucket(days: Mapping[dt.date, int]) -> dict[dt.date, int]:
         out: dict[dt.date, int] = defaultdict(int)
-        for day, n in qs.annotate(d=LocalDate(column)).values_list("d").annotate(n=Count("id")).order_by():
-            if day is not None:
-                out[bucket_of(day)] += n
+        for day, n in days.items():
+            out[bucket_of(day)] += n
         return out
 
-    created = per_bucket(problems, "created_at")
-    done = per_bucket(problems.filter(Term.done()), "closed_at")
-    received = per_bucket(opinions, "received_at")
+    created = per_bucket(created_days)
+    done = per_bucket(done_days)
+    received = per_bucket(received_days)
     buckets = []
     for start, end in _bucket_bounds(first, last, grain):
         buckets.append(
