@@ -172,14 +172,18 @@ def restore(source: Path) -> Restored:
 
 
 def _pg_url() -> str:
+    """The database to dump or restore, without its password: a command line is readable by every local user
+    (ps), so the password travels in pg_dump's environment instead (_run)."""
     db = connection.settings_dict
     user = db.get("USER") or ""
-    password = db.get("PASSWORD") or ""
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    auth = f"{user}@" if user else ""
     return f"postgresql://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 def _run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ}, check=False)
+    env = {**os.environ}
+    if password := connection.settings_dict.get("PASSWORD"):
+        env["PGPASSWORD"] = str(password)
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if result.returncode != 0:
         raise BackupError(f"{command[0]} 失败：{result.stderr.strip()[:500]}")
