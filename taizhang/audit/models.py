@@ -77,6 +77,7 @@ class Verb(models.TextChoices):
     ROLE_CHANGED = "role_changed", _("变更角色或权限")
     ROLE_GRANT_REQUESTED = "role_grant_requested", _("申请授予纪检组角色")
     ROLE_GRANT_CONFIRMED = "role_grant_confirmed", _("确认授予纪检组角色")
+    AUDIT_PRUNED = "audit_pruned", _("清理保留期外的审计记录")
     # 动态口令 (taizhang.accounts.twofactor); a wrong code is a LOGIN_FAILED with data["factor"] == "totp"
     TOTP_ENROLLED = "totp_enrolled", _("启用动态口令")
     TOTP_RESET = "totp_reset", _("重置动态口令")
@@ -123,3 +124,25 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class AuditCheckpoint(models.Model):
+    """Where the trail begins after a pruning (taizhang.audit.retention): the last removed event's id and hash, which
+    the first remaining event links to, and how many events were removed up to it. Its MAC (under the audit key)
+    makes it as hard to forge as an anchor; deleting the newest checkpoint breaks the first remaining link."""
+
+    at = models.DateTimeField(_("清理时间"))
+    before = models.DateField(_("清理此日之前的记录"))
+    through_id = models.BigIntegerField(_("清理至第几条"))
+    through_hash = models.CharField(max_length=64)
+    pruned = models.BigIntegerField(_("累计清理条数"))
+    archive_sha256 = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计检查点")
+        verbose_name_plural = _("审计检查点")
+        ordering = ["through_id"]
+
+    def __str__(self) -> str:
+        return f"{self.before:%Y-%m-%d} #{self.through_id}"
