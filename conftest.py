@@ -37,6 +37,25 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     forget_config()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch: Any) -> None:
+    """client.force_login stands for a finished login, 动态口令 included (taizhang.accounts.twofactor): without the
+    mark the session policy ends an administrator's or 纪检组's session. The login's own tests go through the pages."""
+    from django.test import Client
+
+    from taizhang.accounts import twofactor
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[twofactor.VERIFIED] = user.pk
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def cast(db: Any) -> SimpleNamespace:
     bureau = Unit.objects.create(name="青溪县教育局", short_name="县教育局", kind=UnitKind.BUREAU)

@@ -8,11 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, gettext_lazy
 
 from taizhang.accounts.actions import do_confirm_role_grant
+from taizhang.accounts.login_views import admin_login
 from taizhang.accounts.models import ApiToken, Role, RoleGrant, Unit, User
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
 from taizhang.clock import now
 from taizhang.errors import ActionError
+
+# /admin/login/ takes the same two steps as /login/ (password, then 动态口令 for the accounts that need one).
+admin.site.login = admin_login  # type: ignore[method-assign,assignment]
 
 
 @admin.register(Unit)

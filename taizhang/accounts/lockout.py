@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +130,12 @@ class LockoutBackend(ModelBackend):
             self._refuse(request, username, ip, "account")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
-            LoginThrottle.objects.filter(key=account_key(username)).delete()
+            from taizhang.accounts import twofactor
+
+            # An account with a second factor keeps its count until the code is right (twofactor.finish): else
+            # whoever has the password could guess codes four at a time for ever.
+            if not twofactor.required(user):
+                clear_account(username)
             return user
         if count.attempts >= policy("account_attempts"):
             until = _lock(account_key(username), moment)
@@ -146,6 +152,34 @@ class LockoutBackend(ModelBackend):
             request.login_locked = by  # type: ignore[attr-defined]  # the login form words its message from it
         _audit("login_refused", username=username, ip=ip, data={"by": by})
         raise PermissionDenied(by)
+
+
+def clear_account(username: str) -> None:
+    LoginThrottle.objects.filter(key=account_key(username)).delete()
+
+
+def second_factor(request: HttpRequest | None, username: str, check: Callable[[], bool], *, factor: str) -> str:
+    """A second-step code weighed under the account's count, like a password: counted *before* `check` runs (so
+    concurrent guesses get at most the policy's number of checks), a failure audited, the fifth attempt in the
+    window (the password's own included) locking the account. Returns "ok", "wrong" or "locked"."""
+    moment = now()
+    ip = client_address(request)
+    if locked_until(account_key(username), moment):
+        _audit("login_refused", username=username, ip=ip, data={"by": "account", "factor": factor})
+        return "locked"
+    count = _count(account_key(username), moment)
+    if count.attempts > policy("account_attempts"):
+        _lock(account_key(username), moment)
+        _audit("login_refused", username=username, ip=ip, data={"by": "account", "factor": factor})
+        return "locked"
+    if check():
+        return "ok"
+    _audit("login_failed", username=username, ip=ip, data={"factor": factor})
+    if count.attempts >= policy("account_attempts"):
+        until = _lock(account_key(username), moment)
+        _audit("login_locked", username=username, ip=ip, data={"until": until.isoformat(), "by": "account"})
+        return "locked"
+    return "wrong"
 
 
 def unlock(username: str, *, actor: Any = None) -> bool:

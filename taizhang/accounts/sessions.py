@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from taizhang.accounts import twofactor
+from taizhang.accounts.models import ADMINISTRATOR_ROLES
+
 LOGIN_AT = "taizhang_login_at"
 SEEN_AT = "taizhang_seen_at"
 TOUCH_EVERY = 60  # seconds
@@ -26,7 +29,7 @@ TOUCH_EVERY = 60  # seconds
 
 def idle_limit(user: object) -> int:
     policy = getattr(settings, "TAIZHANG_SESSION", {})
-    administrator = getattr(user, "is_superuser", False) or getattr(user, "role", "") == "admin"
+    administrator = getattr(user, "is_superuser", False) or getattr(user, "role", "") in ADMINISTRATOR_ROLES
     return int(policy.get("admin_idle_seconds" if administrator else "idle_seconds", 900 if administrator else 1800))
 
 
@@ -57,6 +60,11 @@ class SessionPolicyMiddleware:
             if ended:
                 logout(request)
                 return self._to_login(request, ended)
+            if twofactor.required(user) and request.session.get(twofactor.VERIFIED) != user.pk:
+                # No way in for these accounts but the two steps (accounts.login_views): a session that did not
+                # pass the code — or began before the user's role needed one — ends here.
+                logout(request)
+                return self._to_login(request, gettext("此账户须使用动态口令登录，请重新登录。"))
             if getattr(user, "must_change_password", False) and not request.path.startswith(self.EXEMPT):
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": gettext("请先修改初始密码。")}, status=403)

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from taizhang.accounts import login_views
 from taizhang.accounts import views as account_views
-from taizhang.accounts.forms import LoginForm
 from taizhang.intake import import_views
 from taizhang.intake import views as intake_views
 from taizhang.problems import print_views
@@ -12,7 +12,10 @@ from taizhang.web import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("todo/", views.todo, name="todo"),
-    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("login/", login_views.LoginView.as_view(), name="login"),
+    path("login/code/", login_views.login_code, name="login_code"),
+    path("login/enrol/", login_views.login_enrol, name="login_enrol"),
+    path("account/recovery-codes/", login_views.recovery_codes, name="recovery_codes"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", account_views.password_change, name="password_change"),
     path("opinions/new/", intake_views.opinion_new, name="opinion_new"),
