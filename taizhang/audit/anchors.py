@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from taizhang.audit.events import GENESIS, _walk, audit_key
+from taizhang.audit.events import GENESIS, _walk, audit_key, latest_checkpoint
 from taizhang.audit.models import AuditEvent, AuditHead
 from taizhang.clock import now
 
@@ -85,7 +85,13 @@ def check_anchors(verification: Verification) -> tuple[int, list[str]]:
     if not anchors:
         return 0, problems
     hashes = dict(AuditEvent.objects.filter(id__in=[a.last_id for a in anchors if a.last_id]).values_list("id", "hash"))
+    checkpoint = latest_checkpoint()
+    removed_id = checkpoint.through_id if checkpoint else 0
+    if checkpoint is not None:
+        hashes[checkpoint.through_id] = checkpoint.through_hash
     for anchor in anchors:
+        if 0 < anchor.last_id < removed_id:
+            continue  # its events were verified against it when prune_audit removed them (and archived)
         found = hashes.get(anchor.last_id) if anchor.last_id else GENESIS
         if found != anchor.head:
             what = "数据库中已没有这一条" if found is None else "这一条的哈希与锚点不同"
@@ -94,8 +100,8 @@ def check_anchors(verification: Verification) -> tuple[int, list[str]]:
                 "：数据库被恢复为旧副本、链尾被删除或整条链被重写。"
             )
     newest = anchors[-1]
-    if newest.last_id and newest.head == hashes.get(newest.last_id):
-        counted = AuditEvent.objects.filter(id__lte=newest.last_id).count()
+    if newest.last_id and newest.last_id >= removed_id and newest.head == hashes.get(newest.last_id):
+        counted = AuditEvent.objects.filter(id__lte=newest.last_id).count() + verification.pruned
         if counted != newest.count:
             problems.append(
                 f"最近的锚点（{newest.day:%Y年%-m月%-d日}）之前应有 {newest.count} 条审计记录，现有 {counted} 条。"
@@ -116,7 +122,19 @@ def anchor_now(*, force: bool = False) -> Anchor | None:
     events = AuditEvent.objects.all()
     prev, count = GENESIS, 0
     last_id, head = 0, GENESIS
-    if latest is not None:
+    checkpoint = latest_checkpoint()
+    if checkpoint is not None and (latest is None or latest.last_id <= checkpoint.through_id):
+        # The anchored part was pruned (or reached exactly): go on from where the stored trail begins.
+        if latest is not None and latest.last_id == checkpoint.through_id and latest.head != checkpoint.through_hash:
+            raise AnchorError("上一个锚点与审计检查点不符：先运行 verify_audit 查明原因。")
+        events = events.filter(id__gt=checkpoint.through_id)
+        prev, count, last_id, head = (
+            checkpoint.through_hash,
+            checkpoint.pruned,
+            checkpoint.through_id,
+            checkpoint.through_hash,
+        )
+    elif latest is not None:
         if latest.last_id and not AuditEvent.objects.filter(pk=latest.last_id, hash=latest.head).exists():
             raise AnchorError(f"上一个锚点记录的第 {latest.last_id} 条已不在链中：先运行 verify_audit 查明原因。")
         events = events.filter(id__gt=latest.last_id)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 
-from taizhang.audit.models import AuditEvent, AuditHead, Verb
+from taizhang.audit.models import AuditCheckpoint, AuditEvent, AuditHead, Verb
 from taizhang.clock import now
 from taizhang.lib.fastinsert import insert_new
 
@@ -111,9 +111,43 @@ def record_event(
     return append_events([event])[0]
 
 
+def checkpoint_mac(checkpoint: AuditCheckpoint) -> str:
+    message = (
+        f"taizhang-audit-checkpoint|{checkpoint.at.astimezone(dt.UTC).isoformat()}|{checkpoint.before.isoformat()}|"
+        f"{checkpoint.through_id}|{checkpoint.through_hash}|{checkpoint.pruned}|{checkpoint.archive_sha256}"
+    )
+    return hmac.new(audit_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def latest_checkpoint() -> AuditCheckpoint | None:
+    """Where the stored trail begins: the newest pruning's checkpoint, or None (the chain starts at GENESIS)."""
+    return AuditCheckpoint.objects.order_by("through_id").last()
+
+
+def chain_start() -> tuple[int, str, int, list[str]]:
+    """(last removed id, the hash the first stored event links to, events removed, findings) — (0, GENESIS, 0)
+    until the first pruning. A checkpoint whose MAC fails, or events left at or below it, are findings."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None:
+        return 0, GENESIS, 0, []
+    findings = []
+    if not hmac.compare_digest(checkpoint.mac, checkpoint_mac(checkpoint)):
+        findings.append(
+            f"审计检查点（清理至第 {checkpoint.through_id} 条）校验失败：检查点被改动，或不是用本系统的审计密钥生成的。"
+        )
+    left = AuditEvent.objects.filter(id__lte=checkpoint.through_id).count()
+    if left:
+        findings.append(
+            f"检查点之前（第 {checkpoint.through_id} 条及以前）仍有 {left} 条记录：这些记录被插入或检查点被改动。"
+        )
+    return checkpoint.through_id, checkpoint.through_hash, checkpoint.pruned, findings
+
+
 def verify_chain(batch_size: int = 5000) -> tuple[int, AuditEvent | None]:
-    """Walk the trail in order; return (events checked, first broken event or None)."""
-    checked, broken, _last = _walk(AuditEvent.objects.all(), GENESIS, batch_size)
+    """Walk the stored trail in order from its start (GENESIS, or the newest pruning's checkpoint); return (events
+    checked, first broken event or None)."""
+    after_id, prev, _pruned, _findings = chain_start()
+    checked, broken, _last = _walk(AuditEvent.objects.filter(id__gt=after_id), prev, batch_size)
     return checked, broken
 
 
@@ -133,6 +167,7 @@ class Verification:
     """What verify_trail found: how many events it checked, and every finding in words (empty: intact)."""
 
     checked: int = 0
+    pruned: int = 0  # removed by prune_audit before the stored trail's first event
     last_id: int = 0
     last_hash: str = GENESIS
     findings: list[str] = field(default_factory=list)
@@ -148,7 +183,11 @@ def verify_trail(batch_size: int = 5000) -> Verification:
     from taizhang.audit.anchors import check_anchors
 
     result = Verification()
-    checked, broken, last = _walk(AuditEvent.objects.all(), GENESIS, batch_size)
+    after_id, prev, result.pruned, result.findings = chain_start()
+    if result.findings:
+        return result
+    result.last_id, result.last_hash = after_id, prev
+    checked, broken, last = _walk(AuditEvent.objects.filter(id__gt=after_id), prev, batch_size)
     result.checked = checked
     if last is not None:
         result.last_id, result.last_hash = last.pk, last.hash

@@ -18,4 +18,7 @@ class Command(BaseCommand):
         if not result.intact:
             raise CommandError("\n".join(result.findings))
         anchors = f"，与 {result.anchors} 个锚点相符" if result.anchors else "（尚无锚点：运行 anchor_audit 导出）"
-        self.stdout.write(self.style.SUCCESS(f"审计记录完好：共 {result.checked} 条，哈希链校验通过{anchors}。"))
+        pruned = f"（另有 {result.pruned} 条已按保留期限清理，自检查点起校验）" if result.pruned else ""
+        self.stdout.write(
+            self.style.SUCCESS(f"审计记录完好：共 {result.checked} 条{pruned}，哈希链校验通过{anchors}。")
+        )
