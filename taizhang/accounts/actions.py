@@ -9,7 +9,7 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext
 
-from taizhang.accounts.models import ApiToken, RoleGrant, TokenScope, User
+from taizhang.accounts.models import ApiToken, Role, RoleGrant, TokenScope, User
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
 from taizhang.clock import now
@@ -78,10 +78,13 @@ def do_create_api_token(
 
 @transaction.atomic
 def do_confirm_role_grant(grant: RoleGrant, *, actor: User) -> None:
-    """A second administrator confirms a request for the 纪检组 role (two-person rule): the role is given, and both
-    the confirmation and the role change are audited. Refused to the requester and to the person themselves."""
+    """A second security administrator confirms a request for the 纪检组 role (two-person rule): the role is given,
+    and both the confirmation and the role change are audited. Refused to anyone but a security administrator, to
+    the requester and to the person themselves."""
+    if actor.role != Role.SECURITY_ADMIN:
+        raise ActionError(gettext("角色授权只能由安全管理员确认。"))
     if actor.pk in (grant.requested_by_id, grant.user_id):
-        raise ActionError(gettext("%(user)s 的授权须由申请人和本人以外的另一名系统管理员确认。") % {"user": grant.user})
+        raise ActionError(gettext("%(user)s 的授权须由申请人和本人以外的另一名安全管理员确认。") % {"user": grant.user})
     before = grant.user.role
     User.objects.filter(pk=grant.user_id).update(role=grant.role)
     grant.confirmed_by, grant.confirmed_at = actor, now()

@@ -1,4 +1,6 @@
-"""三权分立 in the admin: role changes audited, none on oneself, 纪检组 only with a second administrator."""
+"""三权分立 in the admin: role changes audited, none on oneself, 纪检组 only with a second security administrator;
+the system administrator keeps users but not roles, the audit administrator changes nothing, and neither the
+security nor the audit administrator reads a 举报."""
 
 from __future__ import annotations
 
@@ -9,14 +11,20 @@ from django.test import Client
 
 from taizhang.accounts.models import Role, RoleGrant, User
 from taizhang.audit.models import AuditEvent, Verb
+from taizhang.clock import now
 from taizhang.supervision.models import Accountability, SupervisionAction
 
 
-def admin_client(username: str) -> tuple[Client, User]:
-    root = User.objects.create_superuser(username, password="pass-1234", full_name=username, role=Role.ADMIN)
+def admin_client(username: str, role: Role = Role.SECURITY_ADMIN) -> tuple[Client, User]:
+    """The security and audit administrators are staff without Django permissions; the system administrator is
+    the superuser the demo and createsuperuser make."""
+    superuser = role == Role.ADMIN
+    person = User.objects.create_user(
+        username, password="pass-1234", full_name=username, role=role, is_staff=True, is_superuser=superuser
+    )
     client = Client()
-    client.force_login(root)
-    return client, root
+    client.force_login(person)
+    return client, person
 
 
 def change_form(user: User, **changes: Any) -> dict[str, Any]:
@@ -42,7 +50,7 @@ def test_an_administrator_cannot_give_itself_the_discipline_role(cast: SimpleNam
     client, root = admin_client("root-a")
     response = client.post(f"/admin/accounts/user/{root.pk}/change/", change_form(root, role=Role.DISCIPLINE))
     assert response.status_code == 302
-    assert User.objects.get(pk=root.pk).role == Role.ADMIN
+    assert User.objects.get(pk=root.pk).role == Role.SECURITY_ADMIN
     assert not RoleGrant.objects.filter(user=root, confirmed_at__isnull=False).exists()
 
 
@@ -79,3 +87,90 @@ def test_the_admin_cannot_delete_accountability_or_supervision_records(cast: Sim
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         page = client.get(url).content.decode()
         assert 'value="delete_selected"' not in page, url
+
+
+def test_the_system_administrator_keeps_users_but_cannot_change_roles(cast: SimpleNamespace) -> None:
+    client, _system = admin_client("root-sys", Role.ADMIN)
+    target = cast.officer
+    page = client.get(f"/admin/accounts/user/{target.pk}/change/").content.decode()
+    assert 'name="role"' not in page and 'name="is_superuser"' not in page and 'name="phone"' in page
+    response = client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        change_form(target, role=Role.LEADER, is_superuser="on", phone="0576-1234567"),
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert (target.role, target.is_superuser, target.phone) == (Role.UNIT_OFFICER, False, "0576-1234567")
+    grant = RoleGrant.objects.create(
+        user=cast.leader, role=Role.DISCIPLINE, requested_by=cast.admin, requested_at=now()
+    )
+    client.post("/admin/accounts/rolegrant/", {"action": "confirm", "_selected_action": [grant.pk]})
+    assert User.objects.get(pk=cast.leader.pk).role == Role.LEADER
+    assert not AuditEvent.objects.filter(verb=Verb.ROLE_GRANT_CONFIRMED).exists()
+
+
+def test_the_security_administrator_changes_roles_but_not_the_person(cast: SimpleNamespace) -> None:
+    client, _security = admin_client("sec-a")
+    target = cast.officer
+    client.post(
+        f"/admin/accounts/user/{target.pk}/change/",
+        change_form(target, role=Role.INSPECTOR, full_name="改名", phone="110", is_active=""),
+    )
+    target.refresh_from_db()
+    assert (target.role, target.full_name, target.phone, target.is_active) == (Role.INSPECTOR, "赵联络", "", True)
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    assert client.get(f"/admin/accounts/user/{target.pk}/password/").status_code == 403
+    assert client.get("/admin/accounts/unit/").status_code == 403
+
+
+def test_the_audit_administrator_reads_the_trail_and_changes_nothing(cast: SimpleNamespace) -> None:
+    client, auditor = admin_client("audit-a", Role.AUDIT_ADMIN)
+    target = cast.officer
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    verify = client.get("/admin/audit/auditevent/verify/")
+    assert verify.status_code == 200 and 'id="audit-intact"' in verify.content.decode()
+    events_before = AuditEvent.objects.count()
+    writes = [
+        (f"/admin/accounts/user/{target.pk}/change/", change_form(target, role=Role.LEADER, phone="1")),
+        ("/admin/accounts/user/add/", {"username": "x", "password1": "Qing-Jiao#2026", "password2": "Qing-Jiao#2026"}),
+        (f"/admin/accounts/user/{target.pk}/delete/", {"post": "yes"}),
+        ("/admin/accounts/unit/add/", {"name": "新单位", "kind": "office"}),
+        ("/admin/audit/auditevent/1/delete/", {"post": "yes"}),
+    ]
+    for url, data in writes:
+        assert client.post(url, data).status_code == 403, url
+    target.refresh_from_db()
+    assert (target.role, target.phone) == (Role.UNIT_OFFICER, "") and User.objects.filter(pk=target.pk).exists()
+    assert AuditEvent.objects.count() == events_before
+    others, _ = admin_client("sys-b", Role.ADMIN)
+    assert others.get("/admin/audit/auditevent/").status_code == 403
+    assert auditor.role == Role.AUDIT_ADMIN
+
+
+def test_neither_the_security_nor_the_audit_administrator_reads_a_whistleblowing_report(
+    cast: SimpleNamespace, make_problem: Any
+) -> None:
+    from taizhang.intake.actions import OpinionInput, do_receive_opinion
+    from taizhang.intake.models import Channel
+
+    report = do_receive_opinion(
+        OpinionInput(
+            channel=Channel.REPORT,
+            text="举报：某校长收受礼金两万元。",
+            reporter_name="李四",
+            reporter_phone="13900001111",
+        ),
+        actor=cast.coordinator,
+    )
+    problem = make_problem()
+    for role in (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
+        client, _ = admin_client(f"who-{role}", role)
+        unmask = f"/opinions/{report.pk}/unmask/"
+        for method, url in (("get", f"/opinions/{report.pk}/"), ("post", unmask), ("get", f"/problems/{problem.pk}/")):
+            response = getattr(client, method)(url, {"reason": "核查需要"} if method == "post" else None)
+            body = response.content.decode()
+            assert response.status_code in (403, 404), (role, url, response.status_code)
+            assert "收受礼金" not in body and "13900001111" not in body and "李四" not in body
+        api = client.get(f"/api/v1/opinions/{report.pk}")
+        assert api.status_code in (403, 404) and "收受礼金" not in api.content.decode()
+    assert not AuditEvent.objects.filter(verb=Verb.REPORTER_UNMASKED).exists()
