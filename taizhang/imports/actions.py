@@ -108,6 +108,7 @@ def _opinion_items(
             text=data.text,
             reporter_name=data.reporter_name,
             reporter_phone=data.reporter_phone,
+            reporter_id_number=data.reporter_id_number,
             is_anonymous=data.is_anonymous,
             concerned_unit=units.get(data.concerned) if data.concerned else None,
             external_ref=data.external_ref,

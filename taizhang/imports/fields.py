@@ -30,6 +30,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "reporter_name": ("来电人", "反映人", "姓名", "诉求人", "投诉人", "留言人", "来访人", "举报人", "来信人", "提出人"),
     "reporter_phone": ("联系电话", "电话", "手机", "来电号码", "联系方式", "手机号码", "手机号", "号码", "电话号码"),
+    "reporter_id_number": ("证件号码", "身份证号", "身份证号码", "证件号", "身份证", "公民身份号码"),
     "is_anonymous": ("是否匿名", "匿名"),
     "channel": ("渠道", "来源渠道", "反映渠道", "征集渠道", "来源", "问题来源", "方式", "征集方式", "反映方式"),
     "external_ref": ("工单编号", "工单号", "受理编号", "来源单号", "单号", "编号", "流水号", "受理号"),
@@ -66,6 +67,7 @@ FIELD_LABELS: dict[str, str] = {
     "received_at": "收到时间",
     "reporter_name": "反映人",
     "reporter_phone": "联系电话",
+    "reporter_id_number": "证件号码",
     "is_anonymous": "是否匿名",
     "channel": "渠道 / 问题来源",
     "external_ref": "来源单号",
@@ -89,8 +91,8 @@ FIELD_LABELS: dict[str, str] = {
     "remarks": "备注",
 }
 OPINION_FIELDS = frozenset(
-    {"received_at", "reporter_name", "reporter_phone", "is_anonymous", "external_ref", "request_type",
-     "handling_unit", "handling_deadline", "finished_at", "satisfaction"}
+    {"received_at", "reporter_name", "reporter_phone", "reporter_id_number", "is_anonymous", "external_ref",
+     "request_type", "handling_unit", "handling_deadline", "finished_at", "satisfaction"}
 )  # fmt: skip
 LEDGER_FIELDS = frozenset(
     {"number", "lead_units", "co_units", "responsible_leader", "responsible_person", "measures", "kind", "deadline",

@@ -53,6 +53,7 @@ class OpinionData:
     text: str
     reporter_name: str
     reporter_phone: str
+    reporter_id_number: str
     is_anonymous: bool
     concerned: str  # unit name as written; resolved at import
     external_ref: str
@@ -219,7 +220,8 @@ class RowReader:
         self._cleaned: dict[int, str] = {}  # the row being read: column index → cleaned text
         # An opinion's reporter lives in the reporter fields, which are masked by role and hidden for a 举报; the
         # kept source columns are shown to every bureau role, so they never repeat who reported.
-        hidden = {self.label("reporter_name"), self.label("reporter_phone")} if kind == ImportKind.OPINIONS else set()
+        reporter = ("reporter_name", "reporter_phone", "reporter_id_number")
+        hidden = {self.label(name) for name in reporter} if kind == ImportKind.OPINIONS else set()
         self._kept = [c.header not in hidden for c in layout.columns]
 
     def value(self, cells: list[CellValue], name: str) -> CellValue:
@@ -303,6 +305,7 @@ class RowReader:
             text=content,
             reporter_name="" if anonymous else name[:50],
             reporter_phone=phone,
+            reporter_id_number="" if anonymous else self.text(cells, "reporter_id_number")[:30],
             is_anonymous=anonymous,
             concerned=next(iter(split_units(self.text(cells, "concerned_unit"))), ""),
             external_ref=ref,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from taizhang.accounts.models import Role
 from taizhang.intake.models import Opinion
-from taizhang.lib.masking import mask_email, mask_name, mask_phone
+from taizhang.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from taizhang.accounts.models import User
@@ -47,9 +47,15 @@ def reporter_label(user: User | None, opinion: Opinion, *, unmasked: bool = Fals
         return gettext("实名（不向责任单位公开）")
     full = user is not None and may_see_reporter(user, opinion) and (unmasked or not opinion.is_whistleblowing)
     if full:
-        return " ".join(p for p in (opinion.reporter_name, opinion.reporter_phone, opinion.reporter_email) if p)
+        parts = (opinion.reporter_name, opinion.reporter_phone, opinion.reporter_email, opinion.reporter_id_number)
+        return " ".join(p for p in parts if p)
     if opinion.is_whistleblowing:
         # Not even a surname or the phone's last digits: at a small school those name the teacher who reported.
         return gettext("实名举报（身份受保护，仅纪检组可登记理由后查看）")
-    masked = (mask_name(opinion.reporter_name), mask_phone(opinion.reporter_phone), mask_email(opinion.reporter_email))
+    masked = (
+        mask_name(opinion.reporter_name),
+        mask_phone(opinion.reporter_phone),
+        mask_email(opinion.reporter_email),
+        mask_id_number(opinion.reporter_id_number),
+    )
     return " ".join(p for p in masked if p)

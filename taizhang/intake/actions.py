@@ -37,6 +37,7 @@ class OpinionInput:
     reporter_name: str = ""
     reporter_phone: str = ""
     reporter_email: str = ""
+    reporter_id_number: str = ""
     is_anonymous: bool = False
     concerned_unit: Unit | None = None
     external_ref: str = ""
@@ -65,6 +66,8 @@ def validate_opinion(data: OpinionInput) -> dict[str, list[str]]:
         errors["reporter_name"] = [gettext("反映人姓名过长。")]
     if len(data.reporter_phone) > 30:
         errors["reporter_phone"] = [gettext("联系电话过长。")]
+    if len(data.reporter_id_number) > 30:
+        errors["reporter_id_number"] = [gettext("证件号码过长。")]
     if len(data.reporter_email) > MAX_EMAIL_CHARS:
         errors["reporter_email"] = [gettext("电子邮箱过长。")]
     return errors
@@ -95,6 +98,7 @@ def _insert_opinion(
                     reporter_name="" if data.is_anonymous else data.reporter_name.strip(),
                     reporter_phone="" if data.is_anonymous else data.reporter_phone.strip(),
                     reporter_email="" if data.is_anonymous else data.reporter_email.strip(),
+                    reporter_id_number="" if data.is_anonymous else data.reporter_id_number.strip(),
                     is_anonymous=data.is_anonymous,
                     concerned_unit=data.concerned_unit,
                     external_ref=data.external_ref.strip(),
@@ -208,6 +212,7 @@ def do_import_opinions(rows: Sequence[ImportedOpinion], *, actor: User, filename
             reporter_name="" if item.data.is_anonymous else item.data.reporter_name.strip(),
             reporter_phone="" if item.data.is_anonymous else item.data.reporter_phone.strip(),
             reporter_email="" if item.data.is_anonymous else item.data.reporter_email.strip(),
+            reporter_id_number="" if item.data.is_anonymous else item.data.reporter_id_number.strip(),
             is_anonymous=item.data.is_anonymous,
             concerned_unit=item.data.concerned_unit,
             external_ref=item.data.external_ref.strip(),

@@ -38,7 +38,8 @@ class OpinionIn(Schema):
     text: str = Field(description="意见内容")
     reporter_name: str = Field("", max_length=50, description="反映人姓名")
     reporter_phone: str = Field("", max_length=30, description="反映人电话")
-    is_anonymous: bool = Field(False, description="匿名：为 true 时不保存姓名和电话")
+    reporter_id_number: str = Field("", max_length=30, description="反映人证件号码（可选；加密保存，按权限打码显示）")
+    is_anonymous: bool = Field(False, description="匿名：为 true 时不保存姓名、电话和证件号码")
     concerned_unit: int | None = Field(None, description="涉及单位 id（可选）")
     external_ref: str = Field("", max_length=60, description="来源单号，如 12345 工单号；同一渠道同一单号只登记一次")
     received_at: dt.datetime | None = Field(
@@ -53,7 +54,10 @@ class OpinionIn(Schema):
 
 class OpinionReceipt(Schema):
     id: int
-    receipt_code: str = Field(description="查询码：反映人凭此查询办理结果")
+    receipt_code: str = Field(
+        description="查询码：反映人凭此查询办理结果。系统只保存其密文散列，由密钥重新算出；"
+        "2026 年 12 月加密改造前登记的意见无法重算，返回空字符串（查询码已在首次回执中给出，仍可查询）"
+    )
     received_at: dt.datetime = Field(description="收到时间（服务器时间）")
 
 
@@ -154,6 +158,7 @@ def receive_opinion(request: HttpRequest, payload: OpinionIn) -> Status[Opinion]
         text=payload.text,
         reporter_name=payload.reporter_name,
         reporter_phone=payload.reporter_phone,
+        reporter_id_number=payload.reporter_id_number,
         is_anonymous=payload.is_anonymous,
         concerned_unit=unit,
         external_ref=payload.external_ref,

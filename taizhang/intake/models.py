@@ -65,6 +65,8 @@ class Opinion(models.Model):
     reporter_phone_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     # A named reporter's address for the receipt code (群众端); personal data like the phone, never kept when anonymous.
     reporter_email = EncryptedTextField(_("电子邮箱"), blank=True)
+    # An ID number, where a source gives one (a 12345 work order's 证件号码); never kept when anonymous.
+    reporter_id_number = EncryptedTextField(_("证件号码"), blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     concerned_unit = models.ForeignKey(
         "accounts.Unit", verbose_name=_("涉及单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

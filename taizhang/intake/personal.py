@@ -150,3 +150,52 @@ def code_from_seed(seed: str) -> str:
     digest = hmac.new(str(settings.TAIZHANG_INDEX_KEY).encode(), f"code\x00{seed}".encode(), hashlib.sha256).digest()
     raw = "".join(ALPHABET[b % len(ALPHABET)] for b in digest[:CODE_LENGTH])
     return f"{raw[:5]}-{raw[5:]}"
+
+
+# ---- rotation -----------------------------------------------------------------------------------------------------
+
+
+def encrypted_columns() -> list[tuple[type[models.Model], EncryptedTextField]]:
+    from django.apps import apps
+
+    return [
+        (model, f)
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if isinstance(f, EncryptedTextField)
+    ]
+
+
+def stale_count() -> int:
+    """How many stored values are not under the newest key (older keys, or plain text from before encryption)."""
+    return sum(len(_stale_ids(model, f)) for model, f in encrypted_columns())
+
+
+def _stale_ids(model: type[models.Model], f: EncryptedTextField) -> list[int]:
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    table, column, pk = quote(model._meta.db_table), quote(str(f.column)), quote(str(model._meta.pk.column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk} FROM {table} WHERE {column} <> '' AND {column} NOT LIKE %s ORDER BY {pk}",
+            [f"{PREFIX}{current_key_id()}:%"],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def reencrypt(*, chunk: int = 500) -> dict[str, int]:
+    """Re-encrypt every value not under the newest key with it, a chunk of rows a transaction; what is already
+    current is not touched, so an interrupted run is finished by running it again. Returns the count per column."""
+    from django.db import transaction
+
+    done: dict[str, int] = {}
+    for model, f in encrypted_columns():
+        ids = _stale_ids(model, f)
+        for start in range(0, len(ids), chunk):
+            with transaction.atomic():
+                rows = model._default_manager.filter(pk__in=ids[start : start + chunk]).values_list("pk", f.attname)
+                for pk, plain in rows:  # decrypted by the field on the way out, encrypted on the way in
+                    model._default_manager.filter(pk=pk).update(**{f.attname: plain})
+        done[f"{model._meta.label_lower}.{f.name}"] = len(ids)
+    return done

@@ -25,6 +25,14 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+def mask_id_number(number: str) -> str:
+    """110101********1234: the region and the last four, as a clerk reads them back to check."""
+    number = number.strip()
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
 def mask_email(email: str) -> str:
     """o***@example.cn: the first character and the domain, enough for its owner to recognise it."""
     local, at, domain = email.strip().rpartition("@")
