@@ -24,7 +24,7 @@ from taizhang.demo.assessment import assess_demo
 from taizhang.demo.disclosure import publish_demo_batches
 from taizhang.demo.evidence import pdf_bytes, png_bytes
 from taizhang.demo.followup import follow_up_morning
-from taizhang.demo.instructions import instruct_and_reply, record_accountability
+from taizhang.demo.instructions import instruct_and_reply, instruct_units, record_accountability
 from taizhang.demo.public import submit_public_opinions
 from taizhang.demo.reports import generate_demo_reports
 from taizhang.demo.story import DAY, PUBLIC_SUBMITTERS, Step, Story
@@ -122,6 +122,7 @@ class DemoLoader:
         while next_sweep is not None and next_sweep < 0:  # up to yesterday; today's is the running scheduler's
             self._supervise(next_sweep)
             next_sweep += DAY
+        instruct_units(self)  # 局长's 批示 to two schools from the 驾驶舱: one answered, one waiting
         publish_demo_batches(self)  # 公示 of the problems the story closed and of those being fixed
         assess_demo(self)  # 考核: a scheme in two versions, last quarter's ranking published, a 民主评议
         return Loaded(len(self.units), len(self.users), len(self.opinions), len(self.problems))

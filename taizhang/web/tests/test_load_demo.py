@@ -30,6 +30,7 @@ from taizhang.problems.models import (
     Status,
 )
 from taizhang.public.actions import PUBLIC_ACTOR
+from taizhang.supervision.models import Instruction
 
 # The full county takes most of a minute to load; the suite loads a twentieth of it (80 opinions, ~30 problems),
 # which still walks every status. The full counts are checked on the plan, which needs no database.
@@ -93,6 +94,9 @@ def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
     applied = Milestone.objects.filter(assignment__is_current=True, assignment__problem__closures__isnull=False)
     assert not applied.filter(done_at=None).exists()
     assert Attachment.objects.filter(milestone__isnull=False).exists()
+    # 局长's 批示 to two schools from the 驾驶舱 (not on a problem): one answered, one still waiting.
+    on_units = Instruction.objects.filter(problem__isnull=True, author__username="leader", unit__kind=UnitKind.SCHOOL)
+    assert sorted(i.state_on(today()) for i in on_units) == ["replied", "waiting"]
     assert "已生成" in output and "哈希链校验通过" in output
 
 
