@@ -342,6 +342,9 @@ class Problem(models.Model):
             models.Index(fields=["campaign", "status", "-id"], name="problem_campaign_status_idx"),
             models.Index(fields=["deadline", "status"], name="problem_deadline_idx"),
             models.Index(fields=["category", "-id"], name="problem_category_idx"),
+            # A 立项 day's problems: the 驾驶舱's rollups recount one day at a time (taizhang/dashboard/rollups.py),
+            # and the ledger's and reports' 立项 periods.
+            models.Index(fields=["created_at"], name="problem_created_idx"),
             # The scheduler's sweep reads only rows with something due: a partial index keeps that tiny.
             models.Index(
                 fields=["next_check_at"], condition=models.Q(next_check_at__isnull=False), name="problem_next_check_idx"
