@@ -54,10 +54,10 @@ def instructions_visible_to(user: User) -> QuerySet[Instruction]:
     qs = Instruction.objects.select_related("author", "unit", "replied_by", "problem")
     if not user.is_authenticated or not user.is_active:
         return qs.none()
-    on_problems = Q(problem__in=Problem.objects.visible_to(user))
-    if user.is_bureau_wide():
-        return qs.filter(on_problems | Q(problem__isnull=True))
+    if user.is_bureau_wide():  # every problem and every unit
+        return qs
     if user.is_unit_role() and user.unit_id:
+        on_problems = Q(problem__in=Problem.objects.visible_to(user))
         return qs.filter(on_problems | Q(problem__isnull=True, unit_id=user.unit_id))
     return qs.none()
 
