@@ -28,6 +28,7 @@ from taizhang.imports.units import UnitResolver, split_units
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib import cnvalues as cv
 from taizhang.lib.chinese_dates import chinese_date, chinese_datetime
+from taizhang.lib.masking import mask_phone
 from taizhang.lib.sheet_layout import Column, Layout, choose_layout, header_key
 from taizhang.lib.tables import CellValue, TableRejected, read_tables
 from taizhang.problems.models import Category, Problem, RectificationKind, Status
@@ -316,7 +317,9 @@ class RowReader:
         phones = cv.parse_phones(self.value(cells, "reporter_phone"))
         bad = [p.text for p in phones if not p.valid]
         if bad:
-            row.flag("invalid_phone", f"{self.label('reporter_phone')}“{'、'.join(bad)}”不是有效号码，原样保留")
+            # Masked: the flag is kept in the opinion's source record and the job's report, in plain text.
+            shown = "、".join(mask_phone(b) for b in bad)
+            row.flag("invalid_phone", f"{self.label('reporter_phone')}“{shown}”不是有效号码，原样保留")
         # Two numbers in one cell are both kept (a masked one as it is); valid ones first.
         ordered = [p.text for p in phones if p.valid] + bad
         return "、".join(ordered)[:30]

@@ -4,6 +4,7 @@ names, e-mail addresses or receipt codes — while lookups by code and phone sti
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
+from openpyxl import load_workbook
 
 from taizhang.accounts.actions import do_create_api_token
 from taizhang.intake.access import reporter_label
@@ -159,6 +161,16 @@ def test_a_raw_dump_holds_no_reporter_phone_id_number_name_email_or_receipt_code
     assert HOTLINE["phone"] in reporter_label(cast.coordinator, again)
     masked = reporter_label(cast.leader, again)
     assert HOTLINE["phone"] not in masked and "139****5678" in masked and "110105********123X" in masked
+
+    # Exports carry no reporter: the 整改台账 workbook a coordinator downloads names none of them.
+    client.force_login(cast.coordinator)
+    download = client.get("/problems/export.xlsx")
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)  # type: ignore[attr-defined]
+    text = "\n".join(
+        str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row
+    )
+    assert "课后服务收费不透明" in text and [s for s in secrets if s in text] == []
 
 
 def test_values_round_trip_and_are_bound_to_their_column() -> None:
