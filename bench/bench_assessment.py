@@ -91,6 +91,7 @@ def insert(n: int) -> None:
     from taizhang.campaigns.models import Campaign
     from taizhang.followup.models import Rating
     from taizhang.intake.models import Opinion
+    from taizhang.intake.personal import receipt_hash
     from taizhang.problems.models import Assignment, Category, ClosureApplication, Problem
     from taizhang.supervision.models import Accountability, Rung, SupervisionAction
 
@@ -193,7 +194,7 @@ def insert(n: int) -> None:
             opinions = Opinion.objects.bulk_create(
                 Opinion(
                     campaign=campaign,
-                    receipt_code=f"B{p.pk:09d}",
+                    receipt_hash=receipt_hash(f"B{p.pk:09d}"),
                     channel="hotline_12345",
                     text="反映。",
                     received_at=p.created_at,

@@ -157,10 +157,11 @@ class DashboardBench(bench_ledger.Bench):
 
     def opinion(self, campaign_id: int, channel: str, received: dt.datetime, pk: int, n: int) -> Any:
         from taizhang.intake.models import Opinion
+        from taizhang.intake.personal import receipt_hash
 
         return Opinion(
             campaign_id=campaign_id,
-            receipt_code=f"B{pk:07d}{n:03d}",
+            receipt_hash=receipt_hash(f"B{pk:07d}{n:03d}"),
             channel=channel,
             text="基准测试意见。",
             received_at=received,

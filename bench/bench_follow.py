@@ -104,6 +104,7 @@ def insert(n: int) -> None:
     from taizhang.campaigns.models import Campaign
     from taizhang.demo import county
     from taizhang.intake.models import Opinion, OpinionLink
+    from taizhang.intake.personal import receipt_hash
     from taizhang.problems.models import Category, Problem
 
     now = timezone.now()
@@ -140,7 +141,7 @@ def insert(n: int) -> None:
             opinions = Opinion.objects.bulk_create(
                 Opinion(
                     campaign=campaign,
-                    receipt_code=code(i),
+                    receipt_hash=receipt_hash(code(i)),  # kept only hashed, as the app does
                     channel="hotline_12345",
                     text="某老师周末在家中组织有偿补课，每人每月800元。",
                     reporter_name="张三",
