@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -227,75 +228,72 @@ def _compute_rolled(scope: Scope) -> dict[str, Any]:
     kept = rollups.Rollups(scope.campaign.pk if scope.campaign else None, scope.start, scope.end)
     days = kept.problem_days()
     summed = rollups.counts_of(counts for _day, counts in days)
-    cells = kept.open_cells()
     on = scope.on
-    overdue = sum(c["n"] for c in cells if rollups.overdue(c, on))
-    lit_in_time = sum(
-        c["n"] for c in cells if c["status"] in ACTIVE_STATUSES and c["deadline"] is not None and c["deadline"] >= on
-    )
-    waiting_late = sum(c["n"] for c in cells if c["sign_due_on"] is not None and c["sign_due_on"] < on)
+    open_units = kept.open_by_unit(on, OVERDUE_BUCKETS)
+    open_now = {key: sum(u[key] for u in open_units) for key in ("overdue", "in_time", "waiting_late")}
+    overdue = open_now["overdue"]
     keys = ["total", *(f"status_{s.value}" for s in Status), *(f"kind_{k.value}" for k in RectificationKind)]
     keys += ["kind_none", *(f"group_{g.value}" for g in CategoryGroup), *rollups.DAY_TERMS]
     counts = {key: summed.get(key, 0) for key in keys}
     counts["overdue"] = overdue
     counts["due"] = summed.get("done_with_deadline", 0) + overdue
-    counts["sign_due"] = summed.get("signed", 0) + waiting_late
+    counts["sign_due"] = summed.get("signed", 0) + open_now["waiting_late"]
     yellow = _yellow(scope)
-    lights = {"red": overdue, "yellow": yellow, "green": lit_in_time - yellow}
-    opinion_rows = kept.opinion_days()
+    lights = {"red": overdue, "yellow": yellow, "green": open_now["in_time"] - yellow}
     by_channel: dict[str, int] = defaultdict(int)
-    for row in opinion_rows:
+    groups: dict[str, int] = defaultdict(int)
+    unlinked = 0
+    for row in kept.opinions_by_kind():
         by_channel[row["channel"]] += row["n"]
+        unlinked += 0 if row["linked"] else row["n"]
+        for group, bit in rollups.GROUP_BITS.items():
+            groups[group] += row["n"] if row["groups"] & bit else 0
     opinions = {
         "total": sum(by_channel.values()),
         "by_channel": {c.value: by_channel.get(c.value, 0) for c in Channel},
-        "by_category_group": {
-            **{g: sum(r["n"] for r in opinion_rows if r["groups"] & bit) for g, bit in rollups.GROUP_BITS.items()},
-            NOT_LINKED: sum(r["n"] for r in opinion_rows if not r["linked"]),
-        },
+        "by_category_group": {**{g: groups[g] for g in rollups.GROUP_BITS}, NOT_LINKED: unlinked},
     }
     created: dict[dt.date, int] = {day: c.get("total", 0) for day, c in days if c.get("total")}
-    done: dict[dt.date, int] = defaultdict(int)
-    for closed_on, n in kept.done_by_day():
-        done[closed_on] += n
-    received: dict[dt.date, int] = defaultdict(int)
-    for row in opinion_rows:
-        received[row["day"]] += row["n"]
     span = (min(created), max(created)) if created else None
     return _assemble(
         scope,
         counts,
         lights,
         opinions,
-        _overdue_by_unit_kept(cells, on),
-        _trend_of(scope, span, created, done, received),
+        _overdue_by_unit_kept(open_units),
+        _trend_of(scope, span, created, dict(kept.done_by_day()), dict(kept.opinions_by_day())),
         {"rated": summed.get("rated", 0), "content": summed.get("content", 0)},
     )
 
 
 def _yellow(scope: Scope) -> int:
-    """黄灯 over the scope, from the ledger: only deadlines between today and the widest warning window qualify,
-    a few days of rows found by the deadline index (the window itself depends on each problem's rule)."""
+    """黄灯 over the whole body, from the ledger: only deadlines between today and the widest warning window
+    qualify, a few days of rows found by the deadline index (the window itself depends on each problem's rule)."""
     config = get_config()
     rules = [config.rule_for(None, ""), *config.rules.values()]
     widest = max(config.calendar.add_workdays(scope.on, rule.warn_workdays) for rule in rules)
-    near = scoped_problems(scope).filter(Term.active(), deadline__gte=scope.on, deadline__lte=widest)
+    # lower(status): SQLite's planner would otherwise walk the status index over every 在办 problem
+    near = (
+        Problem.objects.filter(deadline__gte=scope.on, deadline__lte=widest)
+        .alias(status_text=Lower("status"))
+        .filter(status_text__in=ACTIVE_STATUSES)
+        .order_by()
+    )
+    if scope.campaign is not None:
+        near = near.filter(campaign=scope.campaign)
+    if scope.start is not None:
+        near = near.filter(created_at__gte=_local_midnight(scope.start))
+    if scope.end is not None:
+        near = near.filter(created_at__lt=_local_midnight(scope.end + dt.timedelta(days=1)))
     return with_warn_until(near, scope.on, config).filter(deadline__lte=F("warn_until")).count()
 
 
-def _overdue_by_unit_kept(cells: list[dict[str, Any]], on: dt.date) -> list[dict[str, Any]]:
-    per_unit: dict[int | None, dict[str, Any]] = {}
-    for cell in cells:
-        if not rollups.overdue(cell, on):
-            continue
-        row = per_unit.setdefault(
-            cell["lead_unit_id"], {"total": 0, "buckets": {key: 0 for key, _low, _high in OVERDUE_BUCKETS}}
-        )
-        row["total"] += cell["n"]
-        late = (on - cell["deadline"]).days
-        for key, low, high in OVERDUE_BUCKETS:
-            if late >= low and (high is None or late <= high):
-                row["buckets"][key] += cell["n"]
+def _overdue_by_unit_kept(open_units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    per_unit = {
+        row["lead_unit_id"]: {"total": row["overdue"], "buckets": {key: row[key] for key, _l, _h in OVERDUE_BUCKETS}}
+        for row in open_units
+        if row["overdue"]
+    }
     # the database's own order of names, as the ledger's query orders them
     names = (
         Unit.objects.filter(pk__in=[u for u in per_unit if u is not None]).order_by("name").values_list("pk", "name")

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from taizhang.dashboard.models import DoneDay, OpenCell, OpinionDay, ProblemDay, RollupMark
@@ -447,21 +447,42 @@ class Rollups:
     def problem_days(self) -> list[tuple[dt.date, dict[str, int]]]:
         return list(self._filter(ProblemDay.objects.order_by()).values_list("day", "counts"))
 
-    def open_cells(self) -> list[dict[str, Any]]:
-        return list(
-            self._filter(OpenCell.objects.order_by()).values("lead_unit_id", "status", "deadline", "sign_due_on", "n")
+    def open_by_unit(self, on: dt.date, buckets: list[tuple[str, int, int | None]]) -> list[dict[str, Any]]:
+        """Over the kept 在办 cells, summed by the database per lead unit in one pass, on day `on`: `overdue` with
+        its days-late buckets (`low`..`high` days, inclusive), `in_time` (在办 with a deadline not passed yet) and
+        `waiting_late` (待签收 past its 签收时限)."""
+        lit = Q(status__in=ACTIVE_STATUSES, deadline__isnull=False)
+        overdue = lit & Q(deadline__lt=on)
+
+        def late(low: int, high: int | None) -> Q:
+            cond = overdue & Q(deadline__lte=on - dt.timedelta(days=low))
+            return cond & Q(deadline__gte=on - dt.timedelta(days=high)) if high is not None else cond
+
+        rows = (
+            self._filter(OpenCell.objects.order_by())
+            .values("lead_unit_id")
+            .annotate(
+                overdue=Sum("n", filter=overdue),
+                in_time=Sum("n", filter=lit & Q(deadline__gte=on)),
+                waiting_late=Sum("n", filter=Q(sign_due_on__lt=on)),
+                **{key: Sum("n", filter=late(low, high)) for key, low, high in buckets},
+            )
         )
+        return [{key: (value or 0) if key != "lead_unit_id" else value for key, value in r.items()} for r in rows]
 
     def done_by_day(self) -> list[tuple[dt.date, int]]:
-        return list(self._filter(DoneDay.objects.order_by()).values_list("closed_on", "n"))
+        rows = self._filter(DoneDay.objects.order_by()).values("closed_on").annotate(total=Sum("n"))
+        return [(r["closed_on"], r["total"]) for r in rows]
 
-    def opinion_days(self) -> list[dict[str, Any]]:
-        return list(self._filter(OpinionDay.objects.order_by()).values("day", "channel", "linked", "groups", "n"))
+    def opinions_by_day(self) -> list[tuple[dt.date, int]]:
+        rows = self._filter(OpinionDay.objects.order_by()).values("day").annotate(total=Sum("n"))
+        return [(r["day"], r["total"]) for r in rows]
 
-
-def overdue(cell: dict[str, Any], on: dt.date) -> bool:
-    """Term.overdue over a kept cell."""
-    return cell["status"] in ACTIVE_STATUSES and cell["deadline"] is not None and cell["deadline"] < on
+    def opinions_by_kind(self) -> list[dict[str, Any]]:
+        """Summed by channel, whether linked, and the groups behind: a few dozen rows."""
+        return list(
+            self._filter(OpinionDay.objects.order_by()).values("channel", "linked", "groups").annotate(n=Sum("n"))
+        )
 
 
 def counts_of(rows: Iterable[dict[str, int]]) -> dict[str, int]:

@@ -20,9 +20,9 @@ from taizhang.supervision.tests.helpers import at
 # the ratings. The page adds its campaign and unit choices, and the menu the viewer's unit.
 API_QUERIES = 14
 # The whole body reads the rollups instead (taizhang.dashboard.rollups): session and user, whether any day is
-# marked stale, the day counts, the 在办 cells, the yellow light's few days of deadlines, the 办结 days, the opinion
-# days, the names of the units with overdue problems, and the inbox.
-WHOLE_BODY_QUERIES = 10
+# marked stale, the day counts, the 在办 cells summed per unit, the yellow light's few days of
+# deadlines, opinions by kind and by day, the 办结 days, the names of the units with overdue problems, the inbox.
+WHOLE_BODY_QUERIES = 11
 PAGE_QUERIES = WHOLE_BODY_QUERIES + 3
 
 
