@@ -307,11 +307,12 @@ def _recount_problem_days(days: list[dt.date] | None) -> None:
             [ProblemDay(day=d, campaign_id=c, counts=counts) for (d, c), counts in per_day.items()], batch_size=500
         )
         waiting = Q(status=Status.ASSIGNED, signed_at__isnull=True, sign_due_on__isnull=False)
+        # The conditions are counted, not filtered: a status filter would lead SQLite's planner away from the
+        # 立项-time index onto the status index (every 在办 problem instead of one day's).
         open_rows = (
-            problems.filter(Q(Term.active(), deadline__isnull=False) | waiting)
-            .annotate(sd=Case(When(waiting, then="sign_due_on"), default=None))
+            problems.annotate(sd=Case(When(waiting, then="sign_due_on"), default=None))
             .values("d", "campaign_id", "lead_unit_id", "status", "deadline", "sd")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id", filter=Q(Term.active(), deadline__isnull=False) | waiting))
         )
         OpenCell.objects.bulk_create(
             [
@@ -325,17 +326,21 @@ def _recount_problem_days(days: list[dt.date] | None) -> None:
                     n=r["n"],
                 )
                 for r in open_rows
+                if r["n"]
             ],
             batch_size=1000,
         )
         done_rows = (
-            problems.filter(Term.done(), closed_at__isnull=False)
-            .annotate(cd=LocalDate("closed_at"))
+            problems.annotate(cd=LocalDate("closed_at"))
             .values("d", "campaign_id", "cd")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id", filter=Term.done()))
         )
         DoneDay.objects.bulk_create(
-            [DoneDay(day=r["d"], campaign_id=r["campaign_id"], closed_on=r["cd"], n=r["n"]) for r in done_rows],
+            [
+                DoneDay(day=r["d"], campaign_id=r["campaign_id"], closed_on=r["cd"], n=r["n"])
+                for r in done_rows
+                if r["n"] and r["cd"] is not None
+            ],
             batch_size=1000,
         )
 
