@@ -24,7 +24,9 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldError
 from django.db import models
+from django.db.models.lookups import Exact
 
 from taizhang.lib.codes import ALPHABET, CODE_LENGTH
 
@@ -112,6 +114,19 @@ class EncryptedTextField(models.TextField[str, str]):
         if isinstance(value, str) and not is_encrypted(value):
             return encrypt(value, context=self._context())
         return value
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        """Only `= ""` and `IS NULL`: any other comparison of a ciphertext would silently match nothing."""
+        if lookup_name == "exact":
+            return _EmptyOnly
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+
+class _EmptyOnly(Exact):
+    def get_prep_lookup(self) -> Any:
+        if self.rhs != "":
+            raise FieldError(f"加密字段 {self.lhs.target.name} 只能与空字符串比较（按电话查找用 Opinion.with_phone）")
+        return super().get_prep_lookup()
 
 
 # ---- keyed hashes -----------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import FieldError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -182,6 +183,14 @@ def test_values_round_trip_and_are_bound_to_their_column() -> None:
     assert encrypt("", context="x") == ""
     with pytest.raises(DataKeyError, match="密钥不对或数据已被改动"):
         decrypt(sealed, context="intake.opinion.reporter_name")  # copied into another column
+
+
+@pytest.mark.django_db
+def test_an_encrypted_column_refuses_comparisons_that_could_only_miss() -> None:
+    assert not Opinion.objects.filter(reporter_phone="").exists()  # "has no phone" still works
+    for lookup in ({"reporter_phone": "13912345678"}, {"reporter_name__icontains": "王"}):
+        with pytest.raises(FieldError):
+            list(Opinion.objects.filter(**lookup))
 
 
 def test_a_wrong_or_missing_key_is_a_clear_error_not_garbage(cast: SimpleNamespace, settings: Any) -> None:

@@ -75,7 +75,7 @@ def submit_and_follow(site: Site, *, phone: bool, anonymous: bool) -> str:
 def test_a_citizen_submits_and_follows_on_a_phone_and_at_a_desk(site: Site, cast: SimpleNamespace) -> None:
     named = submit_and_follow(site, phone=True, anonymous=False)
     anonymous = submit_and_follow(site, phone=False, anonymous=True)
-    first, second = Opinion.objects.get(receipt_code=named), Opinion.objects.get(receipt_code=anonymous)
+    first, second = Opinion.with_code(named).get(), Opinion.with_code(anonymous).get()
     assert (first.channel, first.reporter_name, first.concerned_unit) == (Channel.ONLINE_FORM, "陈家长", cast.school)
     assert (second.channel, second.is_anonymous, second.reporter_name) == (Channel.REPORT, True, "")
     assert OpinionPhoto.objects.count() == 2
