@@ -5,11 +5,13 @@ problem — because the triggers mark each changed day and the refresh recounts 
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
@@ -165,3 +167,17 @@ def test_a_read_with_nothing_marked_asks_one_question_and_a_refresh_recounts_onl
 @pytest.mark.django_db
 def test_the_triggers_are_in_place_after_migrate() -> None:
     assert rollups.installed_triggers() == rollups.expected_triggers()
+
+
+def test_the_command_puts_back_a_dropped_trigger_and_rebuilds(county: SimpleNamespace) -> None:
+    dropped = "tz_rollup_problem_upd"
+    with connection.cursor() as cursor:
+        on_table = "" if connection.vendor == "sqlite" else " ON problems_problem"
+        cursor.execute(f"DROP TRIGGER {dropped}{on_table}")
+    assert dropped not in rollups.installed_triggers()
+    out = StringIO()
+    call_command("refresh_dashboard", "--rebuild", stdout=out)
+    assert "补装触发器1个" in out.getvalue() and "全部重算" in out.getvalue()
+    assert rollups.installed_triggers() == rollups.expected_triggers()
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        same(Scope(county.leader, None, None, None, None, TODAY))

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from taizhang.dashboard import rollups
 from taizhang.supervision.scheduler import sweep
 
 
@@ -32,8 +33,13 @@ class Command(BaseCommand):
         while True:
             started = time.monotonic()
             result = sweep()
+            # The 驾驶舱's rollups: recount the days marked since the last look, so the next dashboard read finds
+            # nothing to do (taizhang/dashboard/rollups.py).
+            recounted = rollups.refresh()
             elapsed = time.monotonic() - started
             busy = result.claimed or result.unit_notices or result.digests or result.follow_ups_closed
+            if recounted and options["verbosity"] > 1:
+                self.stdout.write(f"驾驶舱统计：刷新{recounted}个变更标记")
             if busy or options["verbosity"] > 1:
                 self.stdout.write(
                     f"督办扫描：处理{result.claimed}个问题，发出{result.fired}项督办，整改通知单{result.unit_notices}份，"
