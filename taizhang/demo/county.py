@@ -132,6 +132,11 @@ BUREAU_PEOPLE = [
     Person("inspector3", "唐建军", "inspector", GROUP_TWO, "组长"),
     Person("inspector4", "许静", "inspector", GROUP_TWO, "组员"),
     Person("admin", "林涛", "admin", BUREAU_NAME, "系统管理员", is_admin=True),
+    # 三权分立: two security administrators (纪检组 grants need a second one) and an audit administrator; staff of
+    # the admin without its superuser power (demo.twofactor makes them staff and enrols everyone's 动态口令).
+    Person("security", "何立新", "security_admin", BUREAU_NAME, "安全管理员"),
+    Person("security2", "钟雪梅", "security_admin", BUREAU_NAME, "安全管理员（复核）"),
+    Person("auditor", "袁振华", "audit_admin", BUREAU_NAME, "审计管理员"),
 ]
 # Who heads what: (unit name, head username, deputy username).
 HEADS = [

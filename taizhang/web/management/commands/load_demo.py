@@ -11,13 +11,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
-from taizhang.accounts.models import Unit, User
+from taizhang.accounts.models import TOTP_ROLES, Unit, User
 from taizhang.audit.events import verify_chain
 from taizhang.campaigns.models import Campaign
 from taizhang.clock import today
 from taizhang.demo import county
 from taizhang.demo.loader import DemoLoader
 from taizhang.demo.story import Story, build_story
+from taizhang.demo.twofactor import current_code, demo_totp_key, enrol_demo_accounts
 from taizhang.intake.models import PUBLIC_CHANNELS, Channel, Opinion, OpinionStatus
 from taizhang.intake.personal import code_from_seed
 from taizhang.problems.models import CategoryGroup, Problem, Status
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         self.stdout.write(f"装入青溪县演示数据：{len(story.opinions)} 条意见、{story.problems()} 个问题……")
         with transaction.atomic():
             DemoLoader(story, report=self.stdout.write).load()
+            enrol_demo_accounts([p.username for p in county.all_people()])
         self._print_summary(story, time.perf_counter() - started)
         self._print_logins(list_users)
 
@@ -122,6 +124,15 @@ class Command(BaseCommand):
                 "加 --list-users 列出全部。"
             )
         self._print_receipt_codes()
+        self._print_totp()
+
+    def _print_totp(self) -> None:
+        needing = [p.username for p in county.BUREAU_PEOPLE if p.role in TOTP_ROLES]
+        self.stdout.write(
+            f"{'、'.join(needing)} 登录时还须输入动态口令。演示专用密钥（仅限演示，切勿用于真实系统）："
+            f"{demo_totp_key()}——可添加到手机验证器 App；当前口令 {current_code()}（30 秒内有效，"
+            "再次运行 load_demo 可得新口令）。"
+        )
 
     def _print_receipt_codes(self) -> None:
         """Codes a newcomer can try on the public follow page, one per thing it shows."""
