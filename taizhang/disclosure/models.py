@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from taizhang.clock import today
+from taizhang.intake.personal import EncryptedTextField
 
 
 class BatchKind(models.TextChoices):
@@ -141,7 +142,9 @@ class Objection(models.Model):
 
     item = models.ForeignKey(BatchItem, on_delete=models.CASCADE, related_name="objections")
     text = models.TextField(_("异议内容"))
-    contact = models.CharField(_("联系方式"), max_length=60, blank=True)
+    # The objector's phone or address: personal data, encrypted at rest like a reporter's (taizhang.intake.personal);
+    # its length is checked by the action.
+    contact = EncryptedTextField(_("联系方式"), blank=True)
     created_at = models.DateTimeField(_("提交时间"))
     outcome = models.CharField(_("处理结果"), max_length=20, choices=ObjectionOutcome.choices, blank=True)
     reply = models.TextField(_("答复"), blank=True)

@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -34,6 +35,7 @@ from taizhang.intake.personal import (
     receipt_hash,
     stored_key_id,
 )
+from taizhang.problems.models import Problem, Status
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -363,3 +365,19 @@ def test_the_migration_encrypts_existing_rows_and_hashes_their_codes(tmp_path: P
         assert decrypt(phone, context="intake.opinion.reporter_phone") == "13912345678"
         assert decrypt(name, context="intake.opinion.reporter_name") == "欧阳明远"
         assert index == phone_index("13912345678") and code_hash == receipt_hash("ABCDE-FGHJK")
+
+
+def test_an_objectors_contact_is_encrypted_too(
+    cast: SimpleNamespace, client: Client, make_problem: Callable[..., Problem]
+) -> None:
+    from taizhang.disclosure.actions import do_file_objection
+    from taizhang.disclosure.tests.helpers import published
+
+    batch = published(cast, [make_problem(Status.CLOSED)])
+    objection = do_file_objection(batch.items.get(), text="补课并未停止。", contact="13900002222")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact FROM disclosure_objection WHERE id = %s", [objection.pk])
+        (raw,) = cursor.fetchone()
+    assert raw.startswith("enc1:") and "13900002222" not in raw_dump()
+    client.force_login(cast.coordinator)
+    assert "13900002222" in client.get(f"/manage/disclosures/{batch.pk}/").content.decode()
