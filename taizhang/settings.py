@@ -56,10 +56,21 @@ TAIZHANG_AUDIT_KEY = _audit_key()
 
 
 def _key_file(name: str, make: str) -> Path:
+    """A key file made once, mode 600 from the start: of two processes starting together (the server and the
+    scheduler on a first run) one creates it and the other reads that one, never a second key."""
     path = VAR_DIR / name
-    if not path.exists():
-        path.write_text(make + "\n")
-        path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        import time
+
+        for _ in range(50):  # the other process's single write may not have landed yet
+            if path.read_text().strip():
+                break
+            time.sleep(0.01)
+        return path
+    with os.fdopen(fd, "w") as out:
+        out.write(make + "\n")
     return path
 
 
