@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext
 
-from taizhang.accounts.models import Role
-from taizhang.intake.models import Opinion
+from taizhang.accounts.models import ADMINISTRATOR_ROLES, Role
+from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.masking import mask_email, mask_id_number, mask_name, mask_phone
 
 if TYPE_CHECKING:
@@ -21,8 +21,16 @@ ROLES_SEEING_REPORTERS = frozenset({Role.COORDINATOR, Role.ADMIN, Role.DISCIPLIN
 
 def opinions_visible_to(user: User) -> QuerySet[Opinion]:
     if user.is_authenticated and user.is_active and user.is_bureau_wide():
+        if user.role in ADMINISTRATOR_ROLES:  # 三权分立: no 举报 for the administrators by virtue of the role
+            return Opinion.objects.exclude(channel=Channel.REPORT)
         return Opinion.objects.all()
     return Opinion.objects.none()
+
+
+def may_read_report_text(user: User, opinion: Opinion) -> bool:
+    """A 举报's words, wherever a problem shows its opinions, are not for the system, security or audit
+    administrator by virtue of the role (三权分立); its reporter is for 纪检组 alone (may_see_reporter)."""
+    return not (opinion.is_whistleblowing and user.role in ADMINISTRATOR_ROLES)
 
 
 def access_opinion_by_id(user: User, pk: int) -> Opinion:

@@ -17,7 +17,7 @@ from taizhang.api_common import ERRORS, PageParams, SourceRecordOut, UnitRef, ap
 from taizhang.audit.models import AuditEvent
 from taizhang.errors import ActionError
 from taizhang.i18n import join_reasons
-from taizhang.intake.access import reporter_label
+from taizhang.intake.access import may_read_report_text, reporter_label
 from taizhang.intake.models import Channel, Opinion
 from taizhang.lib.masking import mask_text
 from taizhang.problems import actions, closure
@@ -354,7 +354,9 @@ def opinion_brief(user: User, opinion: Opinion) -> dict[str, Any]:
         "receipt_code": opinion.receipt_code if inside else None,
         "channel": opinion.channel,
         "channel_label": str(opinion.get_channel_display()),
-        "text": opinion.text if inside else mask_text(opinion.text),
+        "text": (opinion.text if inside else mask_text(opinion.text))
+        if may_read_report_text(user, opinion)
+        else gettext("（举报内容，管理员不可查看）"),
         "reporter": reporter_label(user, opinion),
         "received_at": opinion.received_at,
     }

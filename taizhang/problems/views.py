@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from taizhang.clock import now, today
 from taizhang.errors import ActionError
-from taizhang.intake.access import reporter_label
+from taizhang.intake.access import may_read_report_text, reporter_label
 from taizhang.problems import actions, closure
 from taizhang.problems.access import access_problem_by_id, attachment_file, steps_for, timeline_visible_to
 from taizhang.problems.export import write_ledger_xlsx
@@ -115,7 +115,7 @@ def _detail_context(request: AuthedHttpRequest, problem: Problem, bound: dict[st
     )
     return {
         "problem": problem,
-        "opinions": [(o, reporter_label(request.user, o)) for o in opinions],
+        "opinions": [(o, reporter_label(request.user, o), may_read_report_text(request.user, o)) for o in opinions],
         "assignment": assignment,
         "plans": problem.plans.select_related("author", "unit").prefetch_related("attachments"),
         "progress_reports": problem.progress_reports.select_related("author", "unit").prefetch_related("attachments"),

@@ -174,3 +174,31 @@ def test_neither_the_security_nor_the_audit_administrator_reads_a_whistleblowing
         api = client.get(f"/api/v1/opinions/{report.pk}")
         assert api.status_code in (403, 404) and "收受礼金" not in api.content.decode()
     assert not AuditEvent.objects.filter(verb=Verb.REPORTER_UNMASKED).exists()
+
+
+def test_the_system_administrator_does_not_read_a_whistleblowing_report(
+    cast: SimpleNamespace, make_problem: Any
+) -> None:
+    from taizhang.intake.actions import OpinionInput, do_link_opinion, do_receive_opinion
+    from taizhang.intake.models import Channel
+
+    report = do_receive_opinion(
+        OpinionInput(channel=Channel.REPORT, text="举报：某校长收受礼金两万元。", reporter_name="李四"),
+        actor=cast.coordinator,
+    )
+    problem = make_problem()
+    do_link_opinion(report, problem, actor=cast.coordinator)
+    client, _system = admin_client("sys-a", Role.ADMIN)
+    assert client.get(f"/opinions/{report.pk}/").status_code == 404
+    page = client.get(f"/problems/{problem.pk}/")
+    assert (
+        page.status_code == 200
+        and "收受礼金" not in page.content.decode()
+        and "管理员不可查看" in page.content.decode()
+    )
+    assert "收受礼金" not in client.get(f"/api/v1/problems/{problem.pk}").content.decode()
+    assert "收受礼金" not in client.get("/triage/").content.decode()
+    # The coordinator still reads it; 纪检组 too.
+    coordinator = Client()
+    coordinator.force_login(cast.coordinator)
+    assert "收受礼金" in coordinator.get(f"/problems/{problem.pk}/").content.decode()
