@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from taizhang.accounts import sessions
+from taizhang.accounts import sessions, twofactor
 from taizhang.accounts.models import User
 from taizhang.audit.events import record_event
 from taizhang.audit.models import Verb
@@ -39,6 +39,5 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, gettext("密码已修改。其他设备上的登录已失效。"))
         return redirect("home")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "registration/password_change.html", {"form": form, "must": user.must_change_password}, status=status
-    )
+    context = {"form": form, "must": user.must_change_password, "two_factor": twofactor.enrolled(user)}
+    return render(request, "registration/password_change.html", context, status=status)

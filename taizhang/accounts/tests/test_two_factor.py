@@ -208,3 +208,18 @@ def test_the_security_administrator_resets_a_lost_authenticator(cast: SimpleName
     assert event.actor == security and event.summary == cast.discipline.username
     client = Client()
     assert password(client, cast.discipline)["Location"] == reverse("login_enrol")
+
+
+def test_new_recovery_codes_replace_the_old_ones(cast: SimpleNamespace) -> None:
+    old = enrol(cast.discipline, START)
+    client = Client()
+    client.force_login(cast.discipline)
+    assert 'id="recovery-link"' in client.get(reverse("password_change")).content.decode()
+    response = client.post(reverse("recovery_codes"))
+    assert response.status_code == 302
+    page = client.get(reverse("recovery_codes")).content.decode()
+    new = re.findall(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>", page)
+    assert len(new) == 10 and not set(new) & set(old)
+    assert AuditEvent.objects.filter(verb=Verb.RECOVERY_CODES_ISSUED, actor=cast.discipline).count() == 2
+    assert twofactor.check_code(cast.discipline, old[0]) is None
+    assert twofactor.check_code(cast.discipline, new[0]) == "recovery"
