@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 import time_machine
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -223,3 +226,26 @@ def test_new_recovery_codes_replace_the_old_ones(cast: SimpleNamespace) -> None:
     assert AuditEvent.objects.filter(verb=Verb.RECOVERY_CODES_ISSUED, actor=cast.discipline).count() == 2
     assert twofactor.check_code(cast.discipline, old[0]) is None
     assert twofactor.check_code(cast.discipline, new[0]) == "recovery"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="concurrent connections are exercised on PostgreSQL (SQLite's test database is shared-cache memory)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_one_code_sent_ten_times_at_once_is_taken_once(cast: SimpleNamespace) -> None:
+    enrol(cast.admin, START)
+    code = code_at(START)
+    recovery = enrol(cast.discipline, START)[0]
+
+    def use(args: tuple[User, str]) -> str | None:
+        try:
+            return twofactor.check_code(*args)
+        finally:
+            connections.close_all()
+
+    # The clock is travelled once, for every thread (time-machine patches the process).
+    with time_machine.travel(START, tick=False), ThreadPoolExecutor(max_workers=10) as pool:
+        taken = list(pool.map(use, [(cast.admin, code)] * 10 + [(cast.discipline, recovery)] * 10))
+    assert taken[:10].count("totp") == 1 and taken[:10].count(None) == 9
+    assert taken[10:].count("recovery") == 1 and taken[10:].count(None) == 9
