@@ -379,6 +379,9 @@ class Lifecycle(RuleBasedStateMachine):
     def closed_only_after_verification(self) -> None:
         if self.problem is None:
             return
+        status = Problem.objects.filter(pk=self.problem.pk).values_list("status", flat=True).get()
+        if status not in (Status.CLOSED, Status.FOLLOW_UP):
+            return
         problem = self.p
         verbs = list(
             AuditEvent.objects.filter(problem=problem)
