@@ -95,6 +95,9 @@ def do_complete_milestone(
     expected_version: int | None = None,
 ) -> Milestone:
     """The lead unit marks one 路线图 node done, saying what was done, with at least one evidence file."""
+    # Who may act is checked before what they sent, so an outsider is refused as one (403), never told what is missing.
+    problem = _lock(problem, expected_version)
+    _require_lead_unit(actor, problem, pgettext("refused action", "标记路线图节点完成"))
     errors: dict[str, list[str]] = {}
     if not note.strip():
         errors["note"] = [gettext("请填写节点完成情况。")]
@@ -107,8 +110,6 @@ def do_complete_milestone(
             field_errors=errors,
         )
     types = check_uploads(uploads)
-    problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, pgettext("refused action", "标记路线图节点完成"))
     next_status(problem.status, Step.COMPLETE_MILESTONE)
     milestone = Milestone.objects.select_for_update().select_related("assignment").get(pk=milestone.pk)
     if milestone.assignment.problem_id != problem.pk or not milestone.assignment.is_current:
@@ -136,6 +137,8 @@ def do_apply_closure(
     problem: Problem, *, actor: User, summary: str, uploads: Sequence[Upload], expected_version: int | None = None
 ) -> ClosureApplication:
     """The lead unit applies once every milestone is done; the application goes to the unit head first."""
+    problem = _lock(problem, expected_version)
+    _require_lead_unit(actor, problem, pgettext("refused action", "申请销号"))  # before the input, as above
     errors: dict[str, list[str]] = {}
     if not summary.strip():
         errors["summary"] = [gettext("请填写整改完成情况。")]
@@ -145,8 +148,6 @@ def do_apply_closure(
         reasons = join_reasons(e for es in errors.values() for e in es)
         raise ActionError(gettext("销号申请不完整：%(reasons)s") % {"reasons": reasons}, field_errors=errors)
     types = check_uploads(uploads)
-    problem = _lock(problem, expected_version)
-    _require_lead_unit(actor, problem, pgettext("refused action", "申请销号"))
     problem.status = next_status(problem.status, Step.APPLY_CLOSURE)
     open_ones = [m for m in current_milestones(problem) if m.done_at is None]
     if open_ones:
