@@ -83,6 +83,8 @@ class Verb(models.TextChoices):
     TOTP_RESET = "totp_reset", _("重置动态口令")
     RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("生成恢复码")
     RECOVERY_CODE_USED = "recovery_code_used", _("使用恢复码登录")
+    # 访问控制 (taizhang.audit.denials)
+    ACCESS_DENIED = "access_denied", _("拒绝访问")
 
 
 class AuditEvent(models.Model):
