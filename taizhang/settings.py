@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "taizhang.accounts.sessions.SessionPolicyMiddleware",
+    # Every 403, and every 404 that hid a record from its asker, is an audit event (rate-limited per asker and route).
+    "taizhang.audit.denials.DeniedAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "taizhang.web.middleware.SecurityHeadersMiddleware",
 ]

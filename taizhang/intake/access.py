@@ -37,6 +37,9 @@ def access_opinion_by_id(user: User, pk: int) -> Opinion:
     try:
         return opinions_visible_to(user).select_related("concerned_unit", "campaign").get(pk=pk)
     except (Opinion.DoesNotExist, ValueError, TypeError):
+        from taizhang.problems.access import note_if_hidden
+
+        note_if_hidden(Opinion.objects.all(), "opinion", pk)
         raise Http404(gettext("意见不存在或无权查看")) from None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.db.models import Q, QuerySet
@@ -42,7 +42,20 @@ def access_problem_by_id(user: User, pk: int) -> Problem:
     try:
         return qs.get(pk=pk)
     except (Problem.DoesNotExist, ValueError, TypeError):
+        note_if_hidden(Problem.objects.all(), "problem", pk)
         raise Http404(gettext("问题不存在或无权查看")) from None
+
+
+def note_if_hidden(records: QuerySet[Any], kind: str, pk: object) -> None:
+    """The 404 hides a record that exists: the trail records it as a denied access (taizhang.audit.denials)."""
+    from taizhang.audit.denials import note_scope_refusal
+
+    try:
+        exists = records.filter(pk=pk).exists()
+    except (ValueError, TypeError, OverflowError):
+        return
+    if exists:
+        note_scope_refusal(kind, pk)
 
 
 def is_lead_unit_member(user: User, problem: Problem) -> bool:
