@@ -45,7 +45,6 @@ def answer_class(response: HttpResponseBase) -> str:
 
 def test_every_route_answers_each_role_as_the_matrix_says(db: Any, settings: Any, caplog: Any) -> None:
     caplog.set_level(logging.CRITICAL, logger="django")  # a thousand refusals logged as warnings otherwise
-    settings.TAIZHANG_AUDIT_DENIALS_PER_MINUTE = 1_000_000  # every refusal audited, none skipped
     call_command("load_demo", scale=0.05, stdout=io.StringIO())
     county = County()
     targets = Targets(county)
