@@ -216,3 +216,61 @@ def as_records(rows: Sequence[dict[str, Any]]) -> list[Record]:
 
 def mean(values: Sequence[float]) -> float:
     return float(np.mean(values)) if values else 0.0
+
+
+@dataclass
+class FileScores:
+    """Predictions of `analyze_opinions` against a labelled file: grouping, category, unit, calibration."""
+
+    n: int
+    missing: int
+    bcubed_precision: float
+    bcubed_recall: float
+    bcubed_f1: float
+    category_accuracy: float
+    unit_accuracy: float
+    reliability: list[tuple[float, float, int, float, float]]
+
+    @property
+    def calibration_error(self) -> float:
+        total = sum(n for _lo, _hi, n, _c, _a in self.reliability) or 1
+        return sum(n * abs(c - a) for _lo, _hi, n, c, a in self.reliability) / total
+
+    def lines(self) -> list[str]:
+        return [
+            f"records {self.n} (without a prediction: {self.missing})",
+            f"grouping B-cubed P {self.bcubed_precision:.3f} R {self.bcubed_recall:.3f} F1 {self.bcubed_f1:.3f}",
+            f"category accuracy {self.category_accuracy:.3f}",
+            f"unit accuracy {self.unit_accuracy:.3f}",
+            f"confidence vs. category and unit both right (calibration error {self.calibration_error:.3f})",
+        ]
+
+
+def score_predictions(
+    predicted: Sequence[dict[str, Any]], labelled: Sequence[dict[str, Any]], *, label: str = "matter"
+) -> FileScores:
+    """Score predictions (id, problem, category, unit, confidence) against labelled rows (id, `label`, category,
+    unit). A labelled row without a usable prediction counts as wrong and as a group of its own."""
+    by_id = {str(p["id"]): p for p in predicted if "problem" in p}
+    gold: list[str] = []
+    groups: list[str] = []
+    cat_ok = unit_ok = missing = 0
+    confidences: list[float] = []
+    right: list[bool] = []
+    for r in labelled:
+        p = by_id.get(str(r["id"]))
+        gold.append(str(r[label]))
+        if p is None:
+            missing += 1
+            groups.append("missing:" + str(r["id"]))
+            continue
+        groups.append(str(p["problem"]))
+        cat_ok += p.get("category") == r["category"]
+        unit_ok += p.get("unit") == r["unit"]
+        confidences.append(float(p.get("confidence", 0.0)))
+        right.append(p.get("category") == r["category"] and p.get("unit") == r["unit"])
+    precision, recall, f1 = bcubed(gold, groups)
+    n = max(len(labelled), 1)
+    return FileScores(
+        len(labelled), missing, precision, recall, f1, cat_ok / n, unit_ok / n, reliability(confidences, right)
+    )
