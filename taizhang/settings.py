@@ -173,8 +173,6 @@ TAIZHANG_PUBLIC_EMAIL_RECEIPT = _env_bool("TAIZHANG_PUBLIC_EMAIL_RECEIPT", True)
 TAIZHANG_PUBLIC_TIMELINE_SECONDS = int(os.environ.get("TAIZHANG_PUBLIC_TIMELINE_SECONDS", "86400"))
 # The whole body's 驾驶舱 reads day rollups kept exact by triggers (taizhang/dashboard/rollups.py); off: count rows.
 TAIZHANG_DASHBOARD_ROLLUPS = _env_bool("TAIZHANG_DASHBOARD_ROLLUPS", True)
-# The whole body's 驾驶舱 reads day rollups kept exact by triggers (taizhang/dashboard/rollups.py); off: count rows.
-TAIZHANG_DASHBOARD_ROLLUPS = _env_bool("TAIZHANG_DASHBOARD_ROLLUPS", True)
 TAIZHANG_POSTER_FONT = os.environ.get("TAIZHANG_POSTER_FONT", "")  # a CJK font for the PNG/PDF posters
 # 回访 after 验收: phone callbacks per reporter before giving up, and the working days the problem waits at most.
 TAIZHANG_FOLLOW_UP = {
