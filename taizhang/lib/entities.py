@@ -50,6 +50,12 @@ _SUFFIXES: list[tuple[str, str, str]] = [
     ("教育咨询中心", "机构", "institution"),
     ("艺术培训", "机构", "institution"),
     ("托管", "机构", "institution"),
+    ("补习班", "机构", "institution"),
+    ("小饭桌", "机构", "institution"),
+    ("午托", "机构", "institution"),
+    ("早教", "机构", "institution"),
+    ("课堂", "机构", "institution"),
+    ("教育", "机构", "institution"),
     ("学校", "校", "school"),
     ("花园", "片区", "area"),
     ("新村", "片区", "area"),
@@ -128,6 +134,20 @@ _GENERIC_CORES = frozenset(
         "区",
         "镇",
         "乡",
+        "学前",
+        "职业",
+        "义务",
+        "家庭",
+        "基础",
+        "素质",
+        "特殊",
+        "学校",
+        "校外",
+        "高等",
+        "继续",
+        "安全",
+        "思想",
+        "教育",
         "村",
         "我们",
         "他们",
@@ -246,8 +266,17 @@ _NUMERAL = {
 _NUMBERED = re.compile(
     r"(?:第?([一二三四五六七八九十]{1,2}|\d{1,2})(?:中学|中)(?!心|间|午|层|旬|期|途|标|央|共|国|专|考|小))"
 )
+# A suffix that is also an ordinary word names a place only when not followed by these ("教育局", "课堂上").
+_SUFFIX_NOT_BEFORE = {
+    "教育": "局|股|部|系统|工作|质量|公平|资源|阶段|机构|培训|咨询|理念|方式|经费|的|，|。",
+    "课堂": "上|里|中|内|教学|纪律",
+}
 _SUFFIX_RE = re.compile(
-    "([\u4e00-\u9fff]{0,8}?)(" + "|".join(re.escape(s) for s, _t, _k in _SUFFIXES) + ")(?!生|部门|教师|老师们|心)"
+    "([\u4e00-\u9fff]{0,8}?)("
+    + "|".join(
+        re.escape(s) + (f"(?!{_SUFFIX_NOT_BEFORE[s]})" if s in _SUFFIX_NOT_BEFORE else "") for s, _t, _k in _SUFFIXES
+    )
+    + ")(?!生|部门|教师|老师们|心)"
 )
 _SUFFIX_INFO = {s: (t, k) for s, t, k in _SUFFIXES}
 # "第二实验小学", "二实验小学": a numbered experimental school is a different school from "实验小学".

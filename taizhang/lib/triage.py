@@ -7,16 +7,20 @@ The pipeline for a batch:
    a known one.
 2. Character 1–3-gram features (hashed, so no vocabulary to store or grow) weighted by the batch's own
    IDF; category and unit come from linear classifiers over them; the unit classifier also sees the kind of
-   place (private school, kindergarten, office …) crossed with the category, and the dispatch catalogue
+   place (private school, kindergarten, office …) crossed with the category; keyword priors (`UNIT_PRIORS`)
+   name offices whose remit is plain (exams → 招生考试中心, institutions → 民办教育管理股); the dispatch catalogue
    (category × kind → unit) overrides where coordinators have fixed a rule.
 3. `group` blocks by the place named, then clusters each block by average linkage over a similarity that
-   mixes text and predicted category; opinions naming no place join the closest group of their category
+   mixes text and predicted category, plus `matter_evidence`: a bonus where two opinions share a facet
+   (食堂, 宿舍, 补课 …) or a person (杨校长), a penalty where both name some and share none, so two matters
+   at one school stay apart; opinions naming no place join the closest group of their category
    or form their own. Nothing is compared across blocks, so the cost grows with block sizes, not n².
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -441,9 +445,57 @@ def route(
         [prep.kinds[i] for i in rows], categories, [offices_named(prep.mentions[i]) for i in rows], model.category_codes
     )
     p = model.unit_clf.proba(sp.hstack([x, ctx], format="csr"))
+    p = apply_unit_priors(model, p, [prep.texts[i] for i in rows], [prep.kinds[i] for i in rows])
     if model.dispatch:
         p = apply_dispatch(model, p, [prep.kinds[i] for i in rows], [prep.keys[i] for i in rows], categories)
     return p
+
+
+# Offices whose remit is plain from a few words, whatever county the model was trained on: the learned model
+# does not transfer these (admissions went to 基础教育股, private institutions too). First match wins.
+UNIT_PRIORS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
+    ("学前教育股", re.compile("幼儿园|入园|普惠园|早教"), None),
+    (
+        "民办教育管理股",
+        re.compile("培训机构|培训学校|培训中心|培训班|辅导班|补习班|托管班|午托|小饭桌|无证办学"),
+        re.compile("老师"),
+    ),
+    # Exams and selection only: zoning (划片, 学区, 随迁) goes to 基础教育股 in some counties and to 招生考试中心
+    # in others, so the learned model keeps it.
+    (
+        "招生考试中心",
+        re.compile("(?<!期)中考|高考|特长生|志愿填报|考场|报考|招生考试"),
+        re.compile("转学|学籍|复学|成绩|排名"),
+    ),
+    ("人事股", re.compile("职称|县管校聘|特岗|入编|编制|代课教师|年度考核|评优|调动"), None),
+    ("纪检组", re.compile("吃喝|宴请|公车私用|收受|回扣|挪用|升学宴|麻将"), None),
+    ("督导室", re.compile("督学|教代会|不在岗|缺岗|长期不在"), None),
+    ("计划财务股", re.compile("补贴|津贴|绩效|年终奖|预算|拖欠工资"), None),
+)
+UNIT_PRIOR_WEIGHT = 0.4  # share of the probability a matching prior moves to its office
+
+
+def unit_prior(text: str, kind: str) -> str | None:
+    """The office a keyword prior names for this opinion, if any (an institution's matter: 民办教育管理股)."""
+    for unit, words, unless in UNIT_PRIORS:
+        if unit != UNIT_PRIORS[0][0] and kind in ("private", "institution"):
+            return "民办教育管理股"  # a privately run school or institution, whatever the matter
+        if words.search(text) and not (unless is not None and unless.search(text)):
+            return unit
+    return "民办教育管理股" if kind in ("private", "institution") else None
+
+
+def apply_unit_priors(
+    model: Model, p: np.ndarray[Any, Any], texts: Sequence[str], kinds: Sequence[str]
+) -> np.ndarray[Any, Any]:
+    index = {u: i for i, u in enumerate(model.unit_clf.labels)}
+    out = p.copy()
+    for i, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
+        unit = unit_prior(text, kind)
+        if unit in index:
+            out[i] *= 1 - UNIT_PRIOR_WEIGHT
+            out[i, index[unit]] += UNIT_PRIOR_WEIGHT
+    return out
 
 
 def apply_dispatch(
@@ -483,7 +535,8 @@ def analyse(
     x_model, category_p = classify(model, prep, rows, counts)
     x_batch, _ = tfidf(counts)
     keys = [prep.keys[i] for i in rows]
-    groups, cohesion = group(x_batch, category_p, keys, workers=workers)
+    tags = tag_matrix([matter_tags(prep.texts[i]) for i in rows])
+    groups, cohesion = group(x_batch, category_p, keys, workers=workers, tags=tags)
     category_p = smooth_by_group(category_p, groups)
     categories = [model.category_clf.labels[j] for j in category_p.argmax(axis=1)]
     unit_p = smooth_by_group(route(model, prep, rows, x_model, categories), groups)
@@ -519,10 +572,103 @@ def text_similarity(x: sp.csr_matrix, rows: np.ndarray[Any, Any] | Sequence[int]
     return np.asarray((xb @ xb.T).todense(), dtype=np.float32)
 
 
-def similarity(x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+def similarity(
+    x: sp.csr_matrix, p: np.ndarray[Any, Any], rows: np.ndarray[Any, Any], tags: sp.csr_matrix | None = None
+) -> np.ndarray[Any, Any]:
     pb = _dense_l2(p[rows])
     text = text_similarity(x, rows)
-    return np.asarray(TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * (pb @ pb.T), dtype=np.float32)
+    s = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * (pb @ pb.T)
+    if tags is not None:
+        s = s + matter_evidence(tags[rows])
+    return np.asarray(s, dtype=np.float32)
+
+
+# ---- what tells two matters at one place apart ---------------------------------------------------------
+
+# Facets of a matter: the object, action or money an opinion is about. Words of one facet are one tag, so two
+# reports of one matter written differently still share it; two reports with tags and none in common are
+# about different matters even at one school and in one category. General education-bureau vocabulary only.
+MATTER_FACETS: dict[str, tuple[str, ...]] = {
+    "伙食": ("食堂", "饭菜", "伙食", "营养餐", "配餐", "午餐", "牛奶", "饭钱", "餐费", "菜价"),
+    "宿舍": ("宿舍", "寝室", "床位"),
+    "校车": ("校车", "接送车"),
+    "实验室": ("实验室", "化学品", "危化品", "药品柜"),
+    "教辅": ("教辅", "资料费", "练习册", "辅导书", "试卷费"),
+    "空调": ("空调", "风扇", "电扇"),
+    "厕所": ("厕所", "卫生间", "旱厕"),
+    "校服": ("校服",),
+    "课后服务": ("课后服务", "延时服务", "午休费", "托管费"),
+    "补课": ("补课", "补习", "有偿家教", "家教", "周六上课", "假期班", "暑假班", "寒假班"),
+    "职称": ("职称", "评职", "评优", "年度考核", "考核优秀"),
+    "人事": ("调动", "县管校聘", "编制", "特岗", "入编", "代课"),
+    "划片": ("划片", "学区", "房产证", "户籍", "户口"),
+    "升学考试": ("中考", "高考", "特长生", "志愿", "考场", "录取"),
+    "学籍": ("转学", "学籍", "复学", "借读"),
+    "欺凌": ("欺凌", "霸凌", "打架"),
+    "体罚": ("体罚", "打学生", "辱骂", "罚站", "扇耳光"),
+    "收礼": ("收礼", "红包", "送礼", "购物卡"),
+    "饮酒": ("喝酒", "饮酒", "酒驾", "醉酒"),
+    "交通": ("堵车", "交通", "护学岗", "接送车辆"),
+    "作业": ("作业", "打卡", "手抄报"),
+    "班额": ("班额", "大班额", "超员"),
+    "待遇": ("补贴", "津贴", "奖金", "绩效", "工资", "年终奖"),
+    "退费": ("退费", "退钱", "预付", "跑路", "卷款", "关门"),
+    "证照": ("办学许可", "无证", "资质", "执照"),
+    "场地": ("跑道", "操场", "篮球架", "运动场"),
+    "在岗": ("不在岗", "缺岗", "不见人", "值守", "值班", "请假"),
+    "零食": ("零食", "小卖部", "辣条", "三无"),
+    "危房": ("危房", "裂缝", "漏雨", "围墙"),
+    "溺水": ("溺水", "河边", "游泳"),
+    "公车": ("公车", "私用"),
+    "吃喝": ("吃喝", "宴请", "升学宴", "麻将", "打牌"),
+}
+_FACET_RE = re.compile("|".join(sorted((w for ws in MATTER_FACETS.values() for w in ws), key=len, reverse=True)))
+_FACET_OF = {w: facet for facet, ws in MATTER_FACETS.items() for w in ws}
+# A person written by surname and role (杨校长, 覃老师, 王某, 姓蒙的): the same person is usually the same matter.
+_PERSON_RE = re.compile(r"(?:姓)?([\u4e00-\u9fff])(?:副校长|校长|老师|主任|园长|书记|某|姓的)")
+# Characters before 老师/校长 that are not a surname: 数学老师, 英语老师, 班主任, 该校长, 副校长 …
+_NOT_SURNAMES = frozenset("的个位名该这那某各本是有和跟给找被让对班小大老新女男学文语理育术乐史物治课副正们些")
+SHARED_BONUS = 0.15  # two opinions sharing a facet or a person
+DISJOINT_PENALTY = 0.45  # two opinions each with facets or people, none in common
+
+
+def matter_tags(text: str) -> list[str]:
+    """The facets and persons an opinion names, e.g. ["伙食", "人:杨校长"]: the reasons shown for a grouping."""
+    tags = {"事:" + _FACET_OF[m.group(0)] for m in _FACET_RE.finditer(text)}
+    for m in _PERSON_RE.finditer(text):
+        if m.group(1) not in _NOT_SURNAMES:
+            role = (
+                m.group(0)[len(m.group(0)) - 2 :]
+                if m.group(0).endswith(("校长", "老师", "主任", "园长", "书记"))
+                else ""
+            )
+            tags.add(f"人:{m.group(1)}{role}")
+    return sorted(tags)
+
+
+def tag_matrix(tag_lists: Sequence[Sequence[str]]) -> sp.csr_matrix:
+    """One row per opinion, one column per tag seen in the batch (0/1)."""
+    vocab: dict[str, int] = {}
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for tags in tag_lists:
+        indices.extend(vocab.setdefault(t, len(vocab)) for t in tags)
+        data.extend(1.0 for _t in tags)
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+        shape=(len(tag_lists), max(len(vocab), 1)),
+    )
+
+
+def matter_evidence(tags: sp.csr_matrix) -> np.ndarray[Any, Any]:
+    """Added to the similarity of each pair: a bonus for a shared facet or person; a penalty where both name
+    some and none is shared. Zero where either names none (nothing to compare)."""
+    shared = np.asarray((tags @ tags.T).todense()) > 0
+    has = np.asarray(tags.sum(axis=1)).ravel() > 0
+    both = np.outer(has, has)
+    return np.asarray(np.where(shared, SHARED_BONUS, np.where(both, -DISJOINT_PENALTY, 0.0)), dtype=np.float32)
 
 
 def _average_linkage(s: np.ndarray[Any, Any], threshold: float) -> np.ndarray[Any, Any]:
@@ -582,6 +728,7 @@ def group(
     *,
     threshold: float = GROUP_THRESHOLD,
     workers: int = 1,
+    tags: sp.csr_matrix | None = None,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Group ids (0..g-1) and a cohesion score per opinion (mean similarity to its group, 1 when alone)."""
     n = len(keys)
@@ -607,10 +754,10 @@ def group(
     ordered = [np.asarray(members) for _block, members in sorted(blocks.items())]
     next_id = 0
     if workers > 1 and n >= PARALLEL_MIN:
-        next_id = _cluster_blocks_parallel(x, p, ordered, threshold, labels, cohesion, workers)
+        next_id = _cluster_blocks_parallel(x, p, ordered, threshold, labels, cohesion, workers, tags)
     else:
         for block in ordered:
-            next_id = _cluster_block(x, p, block, threshold, labels, cohesion, next_id)
+            next_id = _cluster_block(x, p, block, threshold, labels, cohesion, next_id, tags)
     if loose:
         next_id = _place_loose(x, p, np.asarray(loose), top, labels, cohesion, next_id, threshold)
     return labels, cohesion
@@ -622,12 +769,12 @@ _SHARED: dict[str, Any] = {}
 def _blocks_worker(
     span: tuple[int, int],
 ) -> list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
-    x, p, blocks, threshold = _SHARED["x"], _SHARED["p"], _SHARED["blocks"], _SHARED["threshold"]
+    x, p, blocks, threshold, tags = (_SHARED[k] for k in ("x", "p", "blocks", "threshold", "tags"))
     out = []
     for members in blocks[span[0] : span[1]]:
         labels = np.full(x.shape[0], -1, dtype=np.int64)
         cohesion = np.ones(x.shape[0], dtype=np.float32)
-        _cluster_block(x, p, members, threshold, labels, cohesion, 0)
+        _cluster_block(x, p, members, threshold, labels, cohesion, 0, tags)
         out.append((members, labels[members], cohesion[members]))
     return out
 
@@ -640,11 +787,12 @@ def _cluster_blocks_parallel(
     labels: np.ndarray[Any, Any],
     cohesion: np.ndarray[Any, Any],
     workers: int,
+    tags: sp.csr_matrix | None = None,
 ) -> int:
     """Blocks are independent: forked workers cluster spans of them over the shared (copy-on-write) features."""
     import multiprocessing
 
-    _SHARED.update(x=x, p=p, blocks=blocks, threshold=threshold)
+    _SHARED.update(x=x, p=p, blocks=blocks, threshold=threshold, tags=tags)
     step = max(1, -(-len(blocks) // (workers * 8)))
     spans = [(a, min(a + step, len(blocks))) for a in range(0, len(blocks), step)]
     try:
@@ -669,12 +817,13 @@ def _cluster_block(
     labels: np.ndarray[Any, Any],
     cohesion: np.ndarray[Any, Any],
     next_id: int,
+    tags: sp.csr_matrix | None = None,
 ) -> int:
     if len(rows) > MAX_LINKAGE_BLOCK:
         local = _cluster_large(x, p, rows, threshold)
         labels[rows] = local + next_id
         return next_id + int(local.max()) + 1
-    s = similarity(x, p, rows)
+    s = similarity(x, p, rows, tags)
     local = _average_linkage(s, threshold)
     labels[rows] = local + next_id
     sizes = np.bincount(local)
