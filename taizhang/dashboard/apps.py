@@ -20,4 +20,8 @@ def _install_triggers(sender: Any, using: str = "default", **kwargs: Any) -> Non
 
     from taizhang.dashboard import rollups
 
-    rollups.install_triggers(connections[using])
+    connection = connections[using]
+    if set(rollups.TABLES) <= set(connection.introspection.table_names()):
+        rollups.install_triggers(connection)
+    else:  # migrated back, or only part of the way: triggers must not write to a table that is not there
+        rollups.remove_triggers(connection)

@@ -228,6 +228,26 @@ def install_triggers(conn: Any = None) -> None:
             cursor.execute(sql)
 
 
+# Every table a trigger sits on or writes to.
+TABLES = ["dashboard_rollupmark", "problems_problem", "problems_category", "intake_opinion", "intake_opinionlink"]
+TABLES += ["followup_rating"]
+
+
+def remove_triggers(conn: Any = None) -> None:
+    conn = conn or connection
+    if conn.vendor not in ("sqlite", "postgresql"):
+        return
+    tables = set(conn.introspection.table_names())
+    with conn.cursor() as cursor:
+        if conn.vendor == "sqlite":
+            for sql in _sqlite_drops():
+                cursor.execute(sql)
+            return
+        for name, (table, _operation, _transitions, _body) in PG_TRIGGERS.items():
+            if table in tables:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+
+
 def installed_triggers(conn: Any = None) -> set[str]:
     conn = conn or connection
     with conn.cursor() as cursor:
