@@ -266,6 +266,12 @@ _NUMERAL = {
 _NUMBERED = re.compile(
     r"(?:第?([一二三四五六七八九十]{1,2}|\d{1,2})(?:中学|中)(?!心|间|午|层|旬|期|途|标|央|共|国|专|考|小))"
 )
+# "城一小", "县二幼", "三小", "民中", "县职校": the short forms people use for a county's numbered primary schools and
+# kindergartens, its 民族中学 and its one vocational school ("一小时", "一小部分" are not schools).
+_SHORT_NUMBERED = re.compile(
+    r"(?<![十\d一二三四五六七八九])(?:城关|城|县|第)?([一二三四五六七八九])(小|幼)(?!时|部分|撮|段|块|会|点|学生|朋友|孩|伙|组|事|心|稚|儿)"
+)
+_SHORT_NAMES = re.compile(r"(?<![\u4e00-\u9fff]{2}族)民中|(?<![\u4e00-\u9fff])(?:县)?职校|县职高|县职中")
 # A suffix that is also an ordinary word names a place only when not followed by these ("教育局", "课堂上").
 _SUFFIX_NOT_BEFORE = {
     "教育": "局|股|部|系统|工作|质量|公平|资源|阶段|机构|培训|咨询|理念|方式|经费|的|，|。",
@@ -454,6 +460,16 @@ class EntityCatalogue:
                 digits = "1" + _NUMERAL.get(num[1], "") if num[0] == "十" else ""
             if digits:
                 found.append(Mention(f"{digits}|中", m.group(0), "school", m.start()))
+                taken.append((m.start(), m.end()))
+        for m in _SHORT_NUMBERED.finditer(text):
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                type_, kind = ("小", "school") if m.group(2) == "小" else ("幼", "kindergarten")
+                found.append(Mention(f"{_NUMERAL[m.group(1)]}|{type_}", m.group(0), kind, m.start()))
+                taken.append((m.start(), m.end()))
+        for m in _SHORT_NAMES.finditer(text):
+            if not any(s <= m.start() < e or m.start() <= s < m.end() for s, e in taken):
+                key, kind = ("民族|中", "school") if m.group(0) == "民中" else ("县|职", "vocational")
+                found.append(Mention(key, m.group(0), kind, m.start()))
                 taken.append((m.start(), m.end()))
         for m in _SUFFIX_RE.finditer(text):
             if any(s <= m.start(2) < e for s, e in taken):

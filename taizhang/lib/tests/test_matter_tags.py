@@ -39,3 +39,12 @@ def test_exams_go_to_the_admissions_centre_and_private_institutions_to_their_off
     assert triage.unit_prior("期中考试后张榜排名", "school") is None
     assert triage.unit_prior("学费交了一年，机构关门了", "institution") == "民办教育管理股"
     assert triage.unit_prior("民办幼儿园入园要交一年保教费", "private") == "学前教育股"
+
+
+def test_short_names_of_numbered_schools_are_places_and_hours_are_not() -> None:
+    catalogue = EntityCatalogue()
+    keys = [
+        [m.key for m in catalogue.scan(t)]
+        for t in ("城一小门口堵车", "县二幼收费", "民中宿舍漏雨", "一小时后", "十二小时")
+    ]
+    assert keys == [["1|小"], ["2|幼"], ["民族|中"], [], []]

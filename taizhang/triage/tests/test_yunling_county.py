@@ -31,7 +31,7 @@ def test_it_holds_in_a_county_it_never_saw() -> None:
     assert everything.bcubed_f1 >= ALL_F1, everything.lines()
 
 
-HELD_OUT_F1 = 0.70
-HELD_OUT_CATEGORY = 0.62
-HELD_OUT_UNIT = 0.70
-ALL_F1 = 0.59
+HELD_OUT_F1 = 0.77  # measured 0.806
+HELD_OUT_CATEGORY = 0.62  # measured 0.661
+HELD_OUT_UNIT = 0.72  # measured 0.761
+ALL_F1 = 0.67  # measured 0.706
