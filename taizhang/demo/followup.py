@@ -1,7 +1,8 @@
 """The demo's 回访 each morning: the coordinator phones the reporters of the problems that passed 验收 (one call in
 four reaches nobody), some anonymous reporters rate on the follow page, and a 不满意 is reviewed the day after —
 the closure upheld with a reason — except the last days', left in the coordinator's 待办. Problems whose window is
-over close in the scheduler's sweep, as in production."""
+over close in the scheduler's sweep, as in production. Working days only: on a Monday the newcomer still finds
+Friday's 验收 waiting for its 回访."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import datetime as dt
 import zlib
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from taizhang.followup import actions as followup
 from taizhang.followup.models import CallOutcome, Rating, Review, Satisfaction
 from taizhang.problems.models import Problem, Status
+from taizhang.supervision.config import get_config
 
 if TYPE_CHECKING:
     from taizhang.demo.loader import DemoLoader
@@ -24,6 +28,8 @@ UPHELD = "经督导组再次暗访核实，已整改到位；反映人所说为�
 def follow_up_morning(loader: DemoLoader, morning: dt.datetime) -> None:
     coordinator = loader.users["coord"]
     yesterday = morning - dt.timedelta(hours=12)
+    if not get_config().calendar.is_workday(timezone.localdate(morning)):
+        return  # the office phones and reviews on working days; what passed 验收 on Friday waits for Monday
     for rating in Rating.objects.filter(review=Review.PENDING, created_at__lt=yesterday - dt.timedelta(days=1)):
         followup.do_review_dissatisfaction(rating, actor=coordinator, reopen=False, note=UPHELD)
     for opinion, problem, made in followup.callback_list():

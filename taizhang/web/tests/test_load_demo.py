@@ -30,6 +30,7 @@ from taizhang.problems.models import (
     Status,
 )
 from taizhang.public.actions import PUBLIC_ACTOR
+from taizhang.supervision.config import get_config
 from taizhang.supervision.models import Instruction
 
 # The full county takes most of a minute to load; the suite loads a twentieth of it (80 opinions, ~30 problems),
@@ -76,9 +77,13 @@ def test_it_loads_the_planned_story_through_the_actions(db: Any) -> None:
     linked = played.filter(status=OpinionStatus.LINKED).annotate(group=Min("links__problem__category__group"))
     assert Counter(linked.values_list("group", flat=True)) == story.linked_group_counts()
     statuses = Counter(Problem.objects.filter(import_key="").values_list("status", flat=True))
-    # What the story closes waits in 待回访 while its reporters are being asked (the last days' 验收).
-    assert statuses[Status.FOLLOW_UP] > 0
-    closed = Counter({Status.CLOSED.value: statuses.pop(Status.FOLLOW_UP)})
+    # What the story closes waits in 待回访 while its reporters are being asked (the last working days' 验收: the
+    # office phones on working days only). At this small scale the last 验收 may lie a week back, by the calendar.
+    last_passed = Problem.objects.filter(import_key="", closed_at__isnull=False).order_by("-closed_at").first()
+    assert last_passed is not None
+    recent = get_config().calendar.workdays_between(timezone.localdate(last_passed.closed_at), today()) <= 1
+    assert statuses[Status.FOLLOW_UP] > 0 or not recent
+    closed = Counter({Status.CLOSED.value: statuses.pop(Status.FOLLOW_UP, 0)})
     assert statuses + closed == Counter(issue.fate.status for issue in story.issues if issue.fate)
     assert set(statuses) | {Status.FOLLOW_UP} == set(Status.values)
     assert Rating.objects.filter(via="phone").exists() and Rating.objects.filter(via="follow_page").exists()
