@@ -454,7 +454,7 @@ def route(
 # Offices whose remit is plain from a few words, whatever county the model was trained on: the learned model
 # does not transfer these (admissions went to 基础教育股, private institutions too). First match wins.
 UNIT_PRIORS: tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None], ...] = (
-    ("学前教育股", re.compile("幼儿园|入园|普惠园|早教"), None),
+    ("学前教育股", re.compile("入园|普惠园|早教|无证幼儿园|学位不够"), None),
     (
         "民办教育管理股",
         re.compile("培训机构|培训学校|培训中心|培训班|辅导班|补习班|托管班|午托|小饭桌|无证办学"),
