@@ -248,6 +248,13 @@ def remove_triggers(conn: Any = None) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
 
 
+def mark_everything(conn: Any = None) -> None:
+    """Every day stale: the next refresh recounts all (after a migration, which the triggers did not watch)."""
+    conn = conn or connection
+    with conn.cursor() as cursor:
+        cursor.execute("INSERT INTO dashboard_rollupmark (kind, day) VALUES ('p', NULL), ('o', NULL)")
+
+
 def installed_triggers(conn: Any = None) -> set[str]:
     conn = conn or connection
     with conn.cursor() as cursor:
