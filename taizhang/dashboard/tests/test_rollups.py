@@ -221,4 +221,4 @@ def test_migrations_run_beside_the_triggers_and_leave_every_day_to_recount(tmp_p
     assert ask("PRAGMA foreign_key_check") == []
     assert ask("SELECT count(*) FROM intake_opinionlink") == [(links,)]
     assert ask(triggers) == [(len(rollups.SQLITE_TRIGGERS),)]
-    assert set(ask("SELECT kind, day FROM dashboard_rollupmark")) == {("o", None), ("p", None)}
+    assert {("o", None), ("p", None)} <= set(ask("SELECT kind, day FROM dashboard_rollupmark"))
