@@ -273,18 +273,14 @@ def _yellow(scope: Scope) -> int:
     rules = [config.rule_for(None, ""), *config.rules.values()]
     widest = max(config.calendar.add_workdays(scope.on, rule.warn_workdays) for rule in rules)
     # lower(status): SQLite's planner would otherwise walk the status index over every 在办 problem
-    near = (
+    near: QuerySet[Problem] = _in_period(
         Problem.objects.filter(deadline__gte=scope.on, deadline__lte=widest)
         .alias(status_text=Lower("status"))
         .filter(status_text__in=ACTIVE_STATUSES)
-        .order_by()
+        .order_by(),
+        "created_at",
+        scope,
     )
-    if scope.campaign is not None:
-        near = near.filter(campaign=scope.campaign)
-    if scope.start is not None:
-        near = near.filter(created_at__gte=_local_midnight(scope.start))
-    if scope.end is not None:
-        near = near.filter(created_at__lt=_local_midnight(scope.end + dt.timedelta(days=1)))
     return with_warn_until(near, scope.on, config).filter(deadline__lte=F("warn_until")).count()
 
 
@@ -329,13 +325,7 @@ def _problem_counts(problems: QuerySet[Problem], on: dt.date) -> dict[str, int]:
         "followed_up": Term.followed_up(),
         "follow_up_verified": Term.follow_up_verified(),
     }
-    aggregates: dict[str, Any] = {"total": Count("id")}
-    aggregates |= {f"status_{s.value}": Count("id", filter=Q(status=s)) for s in Status}
-    aggregates |= {f"kind_{k.value}": Count("id", filter=Q(kind=k)) for k in RectificationKind}
-    aggregates["kind_none"] = Count("id", filter=Q(kind=""))
-    aggregates |= {f"group_{g.value}": Count("id", filter=Q(category__group=g)) for g in CategoryGroup}
-    aggregates |= {name: Count("id", filter=condition) for name, condition in terms.items()}
-    return problems.aggregate(**aggregates)
+    return problems.aggregate(**rollups.count_aggregates(terms))
 
 
 def _satisfaction(problems: QuerySet[Problem]) -> dict[str, int]:
@@ -383,15 +373,20 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _opinions(scope: Scope, theirs: QuerySet[Problem] | None) -> QuerySet[Opinion]:
-    """Opinions received in the period; with `theirs`, only those behind these problems."""
-    qs = Opinion.objects.order_by()
+def _in_period(qs: QuerySet[Any], column: str, scope: Scope) -> QuerySet[Any]:
+    """The scope's campaign, and `column` (a datetime) inside its period as Beijing dates — an index range."""
     if scope.campaign is not None:
         qs = qs.filter(campaign=scope.campaign)
     if scope.start is not None:
-        qs = qs.filter(received_at__gte=_local_midnight(scope.start))
+        qs = qs.filter(**{f"{column}__gte": _local_midnight(scope.start)})
     if scope.end is not None:
-        qs = qs.filter(received_at__lt=_local_midnight(scope.end + dt.timedelta(days=1)))
+        qs = qs.filter(**{f"{column}__lt": _local_midnight(scope.end + dt.timedelta(days=1))})
+    return qs
+
+
+def _opinions(scope: Scope, theirs: QuerySet[Problem] | None) -> QuerySet[Opinion]:
+    """Opinions received in the period; with `theirs`, only those behind these problems."""
+    qs = _in_period(Opinion.objects.order_by(), "received_at", scope)
     if theirs is None:
         return qs
     return qs.filter(Exists(OpinionLink.objects.filter(opinion=OuterRef("pk"), problem__in=theirs.values("pk"))))

@@ -293,15 +293,20 @@ def _on_days(qs: QuerySet[Any], column: str, days: list[dt.date] | None) -> Quer
     )
 
 
-def day_counts_aggregates() -> dict[str, Any]:
-    """What ProblemDay.counts keeps: the same conditions as figures._problem_counts for what is day-independent."""
-    terms = {name: getattr(Term, name)() for name in DAY_TERMS}
+def count_aggregates(terms: dict[str, Q]) -> dict[str, Any]:
+    """Counts by status, kind and category group, and one per term: the dashboard's counting, kept or not."""
     aggregates: dict[str, Any] = {"total": Count("id")}
     aggregates |= {f"status_{s.value}": Count("id", filter=Q(status=s)) for s in Status}
     aggregates |= {f"kind_{k.value}": Count("id", filter=Q(kind=k)) for k in RectificationKind}
     aggregates["kind_none"] = Count("id", filter=Q(kind=""))
     aggregates |= {f"group_{g.value}": Count("id", filter=Q(category__group=g)) for g in CategoryGroup}
     aggregates |= {name: Count("id", filter=condition) for name, condition in terms.items()}
+    return aggregates
+
+
+def day_counts_aggregates() -> dict[str, Any]:
+    """What ProblemDay.counts keeps: the same conditions as figures._problem_counts for what is day-independent."""
+    aggregates = count_aggregates({name: getattr(Term, name)() for name in DAY_TERMS})
     # 应办结 = 办结 with a deadline (kept) + overdue (at read time)
     aggregates["done_with_deadline"] = Count("id", filter=Term.done() & Q(deadline__isnull=False))
     return aggregates
