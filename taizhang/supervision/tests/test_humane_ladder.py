@@ -189,8 +189,9 @@ def test_the_demo_countys_first_sweep_and_a_three_week_outage_send_no_back_dated
         before = Notification.objects.count()
         played = SupervisionAction.objects.order_by("-id").values_list("id", flat=True).first() or 0
         sweep()  # the demo played its 督办 day by day up to yesterday; this is the running scheduler's first run
-        documents = _check_run(played, first_day)
-        assert documents > 0
+        # What the first run issues depends on the story's last days (none at all on some days of the week at
+        # this scale); the three-week outage below must issue some, so the checks are never vacuous.
+        _check_run(played, first_day)
         sent = Notification.objects.order_by("id")[before:]
         assert all(n.created_at == first_day for n in sent)
         per_person_problem = [(n.recipient_id, n.problem_id) for n in sent if n.problem_id]
@@ -200,7 +201,7 @@ def test_the_demo_countys_first_sweep_and_a_three_week_outage_send_no_back_dated
     with time_machine.travel(later, tick=False):
         before = Notification.objects.count()
         sweep()
-        _check_run(last, later)
+        assert _check_run(last, later) > 0
         sent = Notification.objects.order_by("id")[before:]
         per_person_problem = [(n.recipient_id, n.problem_id) for n in sent if n.problem_id]
         assert len(per_person_problem) == len(set(per_person_problem))

@@ -36,7 +36,9 @@ CHECK = (
 
 def deploy_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Settings are read from the environment once, at start: the check runs in a process of its own."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TAIZHANG_HTTPS", "ALLOWED_HOSTS")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests in this process; a deployment never has it.
+    dropped = ("DEBUG", "TAIZHANG_HTTPS", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     clean |= {"DJANGO_SETTINGS_MODULE": "taizhang.settings", "TAIZHANG_VAR_DIR": str(tmp_path / "var"), **env}
     return subprocess.run(
         [sys.executable, "-c", CHECK], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False
