@@ -458,7 +458,8 @@ def rebuild() -> None:
 # ---------------------------------------------------------------- reading
 
 
-def _sum_counts(rows: Iterable[dict[str, int]]) -> dict[str, int]:
+def counts_of(rows: Iterable[dict[str, int]]) -> dict[str, int]:
+    """ProblemDay.counts of several days and campaigns, summed."""
     out: dict[str, int] = {}
     for counts in rows:
         for key, n in counts.items():
@@ -520,7 +521,3 @@ class Rollups:
         return list(
             self._filter(OpinionDay.objects.order_by()).values("channel", "linked", "groups").annotate(n=Sum("n"))
         )
-
-
-def counts_of(rows: Iterable[dict[str, int]]) -> dict[str, int]:
-    return _sum_counts(rows)
